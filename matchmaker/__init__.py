@@ -1,0 +1,57 @@
+"""matchmaker: a two-sided technology supply-demand platform."""
+import os
+
+from flask import Flask
+
+from config import Config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: Config, then MATCHMAKER_* env vars, then ``config`` overrides."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    app.config.from_prefixed_env("MATCHMAKER")
+    if config:
+        app.config.update(config)
+    check_config(app)
+    os.makedirs(app.config["INDEX_DIR"], exist_ok=True)
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def check_config(app: Flask) -> None:
+    """Refuse to run in production without a real secret; give development a dev-only one."""
+    if not app.config.get("SECRET_KEY"):
+        if app.config.get("ENV_NAME") == "production":
+            raise RuntimeError("MATCHMAKER_SECRET_KEY must be set in production")
+        app.config["SECRET_KEY"] = "dev-only-insecure-key"
+
+
+def register_extensions(app: Flask) -> None:
+    from .extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"),
+                     render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from . import (achievements, admin, api, auth, main, matches, needs, notifications,
+                   roadshows, stats)
+
+    for package in (main, auth, achievements, needs, matches, roadshows, admin, api,
+                    notifications, stats):
+        app.register_blueprint(package.bp)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import register_cli
+
+    register_cli(app)

@@ -1,0 +1,2 @@
+"""Routes of the achievements blueprint."""
+from . import bp  # noqa: F401

@@ -1,0 +1,2 @@
+"""Routes of the admin blueprint."""
+from . import bp  # noqa: F401

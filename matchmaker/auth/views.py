@@ -1,0 +1,2 @@
+"""Routes of the auth blueprint."""
+from . import bp  # noqa: F401

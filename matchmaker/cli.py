@@ -1,0 +1,6 @@
+"""`flask` commands: each parses arguments, calls a service, prints a one-line summary."""
+from flask import Flask
+
+
+def register_cli(app: Flask) -> None:
+    """Attach every command to ``app.cli``."""

@@ -1,0 +1,2 @@
+"""Routes of the main blueprint."""
+from . import bp  # noqa: F401

@@ -1,0 +1,2 @@
+"""Routes of the matches blueprint."""
+from . import bp  # noqa: F401

@@ -1,0 +1,2 @@
+"""Routes of the needs blueprint."""
+from . import bp  # noqa: F401

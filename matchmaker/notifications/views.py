@@ -1,0 +1,2 @@
+"""Routes of the notifications blueprint."""
+from . import bp  # noqa: F401

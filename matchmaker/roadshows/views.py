@@ -1,0 +1,2 @@
+"""Routes of the roadshows blueprint."""
+from . import bp  # noqa: F401

@@ -1,0 +1,29 @@
+"""Role checks for views: every route states who may reach it."""
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from models import Role
+
+
+def role_required(*roles: Role | str):
+    """Allow only logged-in users whose role is one of ``roles`` (403 otherwise)."""
+    allowed = {str(r) for r in roles}
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role.value not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def can_see_private(user) -> bool:
+    """Contact details are shown only to brokers and admins."""
+    return bool(user and user.is_authenticated and user.has_role(Role.BROKER, Role.ADMIN))

@@ -1,0 +1,9 @@
+"""Domain signals, so packages react to each other without importing each other's services."""
+from blinker import Namespace
+
+_signals = Namespace()
+
+# sent with sender=the Achievement or Need after it became (or stayed) published and was re-indexed
+listing_published = _signals.signal("listing-published")
+# sent with sender=the listing after it left the published state (withdrawn, rejected, expired, closed)
+listing_unpublished = _signals.signal("listing-unpublished")

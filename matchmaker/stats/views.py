@@ -1,0 +1,2 @@
+"""Routes of the stats blueprint."""
+from . import bp  # noqa: F401

@@ -1,0 +1,16 @@
+"""The data model, re-exported so Alembic and the app see every table."""
+from .base import Base, utcnow
+from .enums import (
+    CoopMode, ContractType, DeclineReason, IndexState, IPOwnership, IPStatus, IPType,
+    ListingStatus, MatchOrigin, MatchState, OrgKind, OutboxStatus, PriceMode, REGIONS,
+    Role, RoadshowStatus, TRL_LEVELS, trl_label, trl_stage,
+)
+from .taxonomy import TechField, read_taxonomy_file
+from .organization import Organization, is_valid_credit_code
+from .user import BrokerCoverage, User
+from .achievement import Achievement, IPItem
+from .need import Need
+from .match import Deal, Match, MatchEvent, MatchNote
+from .roadshow import Roadshow, RoadshowItem
+from .notification import Notification, OutboxEmail
+from .audit import AuditLog

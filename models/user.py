@@ -1,0 +1,71 @@
+"""Users, their role, and a broker's coverage (fields and regions)."""
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .base import Base, TimestampMixin, enum_column
+from .enums import Role
+
+
+class User(TimestampMixin, Base):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    name: Mapped[str] = mapped_column(sa.String(60))
+    phone: Mapped[str | None] = mapped_column(sa.String(32))  # private
+    role: Mapped[Role] = enum_column(Role, index=True)
+    organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organization.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None]
+
+    organization = relationship("Organization", back_populates="members")
+    coverage = relationship("BrokerCoverage", back_populates="broker", cascade="all, delete-orphan")
+
+    # Flask-Login protocol, kept here so models need no Flask import.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of ``password``."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """True when ``password`` matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    def has_role(self, *roles: Role | str) -> bool:
+        """True when the user's role is one of ``roles``."""
+        return self.role.value in {str(r) for r in roles}
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role.value}>"
+
+
+class BrokerCoverage(Base):
+    """One (field, region) a broker covers; a NULL side means 'any'."""
+
+    __tablename__ = "broker_coverage"
+    __table_args__ = (sa.UniqueConstraint("broker_id", "field_code", "region", name="uq_broker_coverage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    broker_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    field_code: Mapped[str | None] = mapped_column(sa.ForeignKey("tech_field.code"))
+    region: Mapped[str | None] = mapped_column(sa.String(16))
+
+    broker = relationship("User", back_populates="coverage")

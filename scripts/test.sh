@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Command two: install everything the tests need, then run the whole test suite.
+# Usage: scripts/test.sh [pytest args...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/bootstrap.sh
+ensure_venv
+# Real browser (Playwright drives Debian's chromium), CJK fonts, PostgreSQL and Redis servers.
+ensure_debs chromium fonts-noto-cjk postgresql redis-server
+export PYTHONHASHSEED=0 TOKENIZERS_PARALLELISM=false HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+exec "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"
