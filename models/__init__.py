@@ -14,3 +14,4 @@ from .match import Deal, Match, MatchEvent, MatchNote
 from .roadshow import Roadshow, RoadshowItem
 from .notification import Notification, OutboxEmail
 from .audit import AuditLog
+from .alert import DigestLog, NotificationPreference, SavedSearch, SavedSearchHit
