@@ -5,6 +5,8 @@ from models import AuditLog
 
 def record_audit(actor, action: str, obj, **detail) -> AuditLog:
     """Add an AuditLog row for ``action`` (e.g. "organization.verify") on ``obj`` by ``actor``."""
+    if getattr(obj, "id", 0) is None:
+        db.session.flush()  # give a new object its id before it is referenced
     entry = AuditLog(
         actor_id=getattr(actor, "id", None),
         action=action,

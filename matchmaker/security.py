@@ -19,6 +19,7 @@ def role_required(*roles: Role | str):
                 abort(403)
             return view(*args, **kwargs)
 
+        wrapped.access = tuple(sorted(allowed))
         return wrapped
 
     return decorator
@@ -27,3 +28,16 @@ def role_required(*roles: Role | str):
 def can_see_private(user) -> bool:
     """Contact details are shown only to brokers and admins."""
     return bool(user and user.is_authenticated and user.has_role(Role.BROKER, Role.ADMIN))
+
+
+def public(view):
+    """Mark a view as open to everyone, anonymous visitors included (states the rule, checks nothing)."""
+    view.access = ("public",)
+    return view
+
+
+def signed_in(view):
+    """Allow any logged-in user, whatever the role."""
+    wrapped = login_required(view)
+    wrapped.access = ("signed_in",)
+    return wrapped
