@@ -1,0 +1,1 @@
+"""What achievements and needs share: kinds, validation, lifecycle, search and web routes."""

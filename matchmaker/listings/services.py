@@ -1,0 +1,183 @@
+"""The listing lifecycle, once for achievements and needs: create, edit, submit, review, withdraw, expire.
+
+draft -> pending (submit) -> published (approve) | draft + note (request changes) | rejected (reject);
+published -> withdrawn (owner) | expired (need past deadline) | closed. Edits of a published
+listing keep it published (re-indexed at once, audited with the changed fields) so a typo fix
+does not take a live listing off the market; admins see every such edit in the audit log.
+"""
+from datetime import date
+
+from models import IndexState, IPItem, ListingStatus, Need, utcnow
+
+from ..errors import Forbidden, InvalidTransition, ValidationError
+from ..extensions import db
+from ..search_index import sync_listings
+from ..signals import listing_published, listing_unpublished
+from .access import can_edit, can_review
+from ..audit import record_audit
+from .kinds import ListingKind, kind_of
+from .validation import clean_listing
+
+S = ListingStatus
+# action -> (states it may start from, state it leads to)
+TRANSITIONS = {
+    "submit": ({S.DRAFT, S.REJECTED, S.WITHDRAWN, S.EXPIRED}, S.PENDING),
+    "withdraw": ({S.PENDING, S.PUBLISHED}, S.WITHDRAWN),
+    "close": ({S.PUBLISHED, S.WITHDRAWN, S.EXPIRED}, S.CLOSED),
+    "approve": ({S.PENDING}, S.PUBLISHED),
+    "request_changes": ({S.PENDING}, S.DRAFT),
+    "reject": ({S.PENDING}, S.REJECTED),
+    "expire": ({S.PUBLISHED}, S.EXPIRED),
+}
+EDITABLE = {S.DRAFT, S.REJECTED, S.WITHDRAWN, S.EXPIRED, S.PUBLISHED}
+OWNER_ACTIONS = {"submit", "withdraw", "close"}
+REVIEW_ACTIONS = {"approve", "request_changes", "reject"}
+
+
+def listing_values(listing) -> dict:
+    """A listing's editable values as plain data (what the form and clean_listing take)."""
+    kind = kind_of(listing)
+    names = ["title", kind.body_attr, "keywords", "field_code", "region", "coop_modes",
+             "contact_name", "contact_phone", "contact_email"]
+    if kind.name == "achievements":
+        names += ["industries", "trl", "price_mode", "price_amount", "innovation_points", "key_indicators", "team"]
+    else:
+        names += ["indicators", "budget_min", "budget_max", "deadline", "ip_ownership", "is_challenge",
+                  "reward", "solver_conditions"]
+    values = {n: getattr(listing, n) for n in names}
+    if kind.name == "achievements":
+        values["ip_items"] = [{"ip_type": i.ip_type, "number": i.number, "status": i.status}
+                              for i in listing.ip_items]
+    return values
+
+
+def _apply(listing, values: dict) -> list[str]:
+    """Set cleaned values on the listing; return the names of the fields that changed."""
+    changed = []
+    items = values.pop("ip_items", None)
+    for name, value in values.items():
+        if getattr(listing, name) != value:
+            setattr(listing, name, value)
+            changed.append(name)
+    if items is not None:
+        old = [(i.ip_type, i.number, i.status) for i in listing.ip_items]
+        if old != [(i["ip_type"], i["number"], i["status"]) for i in items]:
+            listing.ip_items = [IPItem(position=n, **i) for n, i in enumerate(items)]
+            changed.append("ip_items")
+    return changed
+
+
+def create_listing(kind: ListingKind, owner, data: dict):
+    """Create a draft listing of ``kind`` owned by ``owner`` and their organization."""
+    if not owner.has_role(kind.owner_role):
+        raise Forbidden(f"只有{kind.owner_role.label}可以发布{kind.label}")
+    listing = kind.model(owner=owner, organization=owner.organization, status=S.DRAFT,
+                         index_state=IndexState.SYNCED)
+    _apply(listing, clean_listing(kind, data))
+    db.session.add(listing)
+    db.session.flush()
+    record_audit(owner, f"{kind.object_type}.create", listing)
+    db.session.commit()
+    return listing
+
+
+def update_listing(listing, actor, data: dict):
+    """Save an edit; a published listing stays published and is re-indexed at once."""
+    kind = kind_of(listing)
+    if not can_edit(listing, actor):
+        raise Forbidden("无权修改此内容")
+    if listing.status not in EDITABLE:
+        raise InvalidTransition(f"{listing.status.label}状态下不能修改" +
+                                ("，请先撤回" if listing.status == S.PENDING else ""))
+    changed = _apply(listing, clean_listing(kind, data))
+    if changed:
+        if listing.status == S.PUBLISHED:
+            listing.index_state = IndexState.PENDING
+        record_audit(actor, f"{kind.object_type}.update", listing, fields=changed)
+    db.session.commit()
+    if changed and listing.status == S.PUBLISHED:
+        sync_listings([listing])
+        listing_published.send(listing)
+    return listing
+
+
+def transition_listing(listing, actor, action: str, reason: str | None = None):
+    """Apply one lifecycle action after checking who may do it and from which state."""
+    kind = kind_of(listing)
+    sources, target = TRANSITIONS[action]
+    if action in OWNER_ACTIONS and not can_edit(listing, actor):
+        raise Forbidden("只有发布者可以执行此操作")
+    if action in REVIEW_ACTIONS and not can_review(listing, actor):
+        raise Forbidden("您不负责该技术领域的审核")
+    if listing.status not in sources:
+        raise InvalidTransition(f"“{listing.status.label}”状态下不能执行此操作")
+    reason = (reason or "").strip() or None
+    if action in ("request_changes", "reject") and not reason:
+        raise ValidationError("请填写原因，发布者会看到它", "reason")
+    if action == "submit":
+        clean_listing(kind, listing_values(listing))  # imported or old rows must still be complete
+        listing.submitted_at = utcnow()
+    source = listing.status
+    was_published = source == S.PUBLISHED
+    listing.status = target
+    if action in REVIEW_ACTIONS:
+        listing.review_note = reason
+    if action == "approve":
+        listing.published_at = utcnow()
+    indexed = target == S.PUBLISHED or was_published
+    if indexed:
+        listing.index_state = IndexState.PENDING
+    record_audit(actor, f"{kind.object_type}.{action}", listing, reason=reason,
+                **{"from": source.value, "to": target.value})
+    db.session.commit()
+    if indexed:
+        sync_listings([listing])
+        (listing_published if target == S.PUBLISHED else listing_unpublished).send(listing)
+    return listing
+
+
+def submit_listing(listing, actor):
+    """Send a draft (or a rejected, withdrawn or expired listing) to review."""
+    return transition_listing(listing, actor, "submit")
+
+
+def withdraw_listing(listing, actor):
+    """Take a pending or published listing back; it leaves search at once."""
+    return transition_listing(listing, actor, "withdraw")
+
+
+def close_listing(listing, actor):
+    """Close a listing for good (e.g. the need was solved)."""
+    return transition_listing(listing, actor, "close")
+
+
+def approve_listing(listing, reviewer, note: str | None = None):
+    """Publish a pending listing and index it."""
+    return transition_listing(listing, reviewer, "approve", note)
+
+
+def request_changes(listing, reviewer, reason: str):
+    """Send a pending listing back to its owner as a draft, with the reason."""
+    return transition_listing(listing, reviewer, "request_changes", reason)
+
+
+def reject_listing(listing, reviewer, reason: str):
+    """Refuse a pending listing, with the reason."""
+    return transition_listing(listing, reviewer, "reject", reason)
+
+
+def expire_needs(today: date | None = None) -> list[Need]:
+    """Expire every published need whose deadline has passed; they leave search at once."""
+    today = today or date.today()
+    needs = db.session.scalars(db.select(Need).where(Need.status == S.PUBLISHED, Need.deadline < today)).all()
+    for need in needs:
+        need.status = S.EXPIRED
+        need.index_state = IndexState.PENDING
+        record_audit(None, "need.expire", need, deadline=need.deadline.isoformat())
+    db.session.commit()
+    if needs:
+        sync_listings(needs)
+        for need in needs:
+            listing_unpublished.send(need)
+    return needs
+

@@ -1,0 +1,202 @@
+"""Validation of listing data shared by the forms, the import and the API: one set of rules."""
+import re
+from datetime import date
+from decimal import Decimal
+
+from models import REGIONS, CoopMode, IPOwnership, IPStatus, IPType, PriceMode
+
+from ..errors import ValidationError
+from .kinds import ListingKind
+from .taxonomy import field_names
+
+PATENT_TYPES = (IPType.INVENTION, IPType.UTILITY, IPType.DESIGN)
+# The type digit (5th of the 12-digit form) each patent type may carry: PCT entries use 8 and 9.
+PATENT_TYPE_DIGITS = {IPType.INVENTION: "18", IPType.UTILITY: "29", IPType.DESIGN: "3"}
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
+
+
+class InvalidListing(ValidationError):
+    """Several field errors at once: ``errors`` maps field name -> Chinese message."""
+
+    def __init__(self, errors: dict[str, str]):
+        field, message = next(iter(errors.items()))
+        super().__init__(message, field)
+        self.errors = errors
+
+
+def patent_check_digit(digits: str) -> str:
+    """The check character of an 8- or 12-digit CN application number (mod 11, 10 -> X)."""
+    weights = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5) if len(digits) == 12 else (2, 3, 4, 5, 6, 7, 8, 9)
+    total = sum(int(d) * w for d, w in zip(digits, weights)) % 11
+    return "X" if total == 10 else str(total)
+
+
+def normalize_patent_number(text: str, ip_type: IPType | None = None) -> str:
+    """'ZL 2019 1 0123456.X' -> '201910123456.X'; ValidationError when malformed or the check fails."""
+    raw = re.sub(r"[\s.．·]", "", (text or "").upper())
+    raw = re.sub(r"^(ZL|CN)", "", raw)
+    if not re.fullmatch(r"\d{12}[\dX]|\d{8}[\dX]", raw):
+        raise ValidationError("专利申请号格式应为 12 位数字加校验位，如 201910123456.X", "number")
+    digits, check = raw[:-1], raw[-1]
+    if patent_check_digit(digits) != check:
+        raise ValidationError(f"专利申请号校验位错误（应为 {patent_check_digit(digits)}）", "number")
+    if len(digits) == 12 and ip_type in PATENT_TYPE_DIGITS and digits[4] not in PATENT_TYPE_DIGITS[ip_type]:
+        raise ValidationError(f"申请号第 5 位 {digits[4]} 与专利类型“{ip_type.label}”不符", "number")
+    return f"{digits}.{check}"
+
+
+def clean_ip_items(items: list[dict]) -> list[dict]:
+    """Validated IP items; blank rows dropped; ValidationError naming the row on a bad one."""
+    cleaned = []
+    for i, item in enumerate(items, start=1):
+        number = (item.get("number") or "").strip()
+        if not item.get("ip_type") and not number:
+            continue
+        ip_type = IPType.parse(item.get("ip_type"))
+        if ip_type is None:
+            raise ValidationError(f"第 {i} 项知识产权：请选择类型", "ip_items")
+        status = IPStatus.parse(item.get("status")) or IPStatus.GRANTED
+        if ip_type in PATENT_TYPES:
+            if not number:
+                raise ValidationError(f"第 {i} 项知识产权：专利须填写申请号", "ip_items")
+            try:
+                number = normalize_patent_number(number, ip_type)
+            except ValidationError as exc:
+                raise ValidationError(f"第 {i} 项知识产权：{exc.message}", "ip_items") from None
+        elif len(number) > 40:
+            raise ValidationError(f"第 {i} 项知识产权：编号不超过 40 个字符", "ip_items")
+        cleaned.append({"ip_type": ip_type, "number": number or None, "status": status})
+    return cleaned
+
+
+def split_terms(text) -> list[str]:
+    """Keywords or industries from a list or a string separated by ，,;；、 or spaces, deduplicated."""
+    parts = text if isinstance(text, (list, tuple)) else re.split(r"[，,;；、\s]+", text or "")
+    seen = []
+    for p in (str(x).strip() for x in parts):
+        if p and p not in seen:
+            seen.append(p)
+    return seen
+
+
+def clean_listing(kind: ListingKind, data: dict, today: date | None = None) -> dict:
+    """Return cleaned listing values for ``kind``; InvalidListing with every field error otherwise."""
+    errors: dict[str, str] = {}
+    out = {}
+
+    def need(name: str, label: str, min_len: int, max_len: int):
+        value = (data.get(name) or "").strip()
+        if len(value) < min_len:
+            errors[name] = f"{label}不能为空" if not value else f"{label}至少 {min_len} 个字"
+        elif len(value) > max_len:
+            errors[name] = f"{label}不超过 {max_len} 个字"
+        out[name] = value
+
+    need("title", "标题", 4, 200)
+    need(kind.body_attr, "摘要" if kind.body_attr == "summary" else "需求描述", 10, 20000)
+    out["keywords"] = split_terms(data.get("keywords"))[:20]
+    code = (data.get("field_code") or "").strip()
+    if code not in field_names():
+        errors["field_code"] = "请选择技术领域" if not code else f"未知的技术领域：{code}"
+    out["field_code"] = code
+    region = (data.get("region") or "").strip()
+    if region not in REGIONS:
+        errors["region"] = "请选择地区" if not region else f"未知的地区：{region}"
+    out["region"] = region
+    coop = []
+    for value in data.get("coop_modes") or []:
+        mode = CoopMode.parse(value)
+        if mode is None:
+            errors["coop_modes"] = f"未知的合作方式：{value}"
+        elif mode.value not in coop:
+            coop.append(mode.value)
+    out["coop_modes"] = coop
+    _clean_contact(data, out, errors)
+    extra = _clean_achievement if kind.name == "achievements" else _clean_need
+    extra(data, out, errors, today or date.today())
+    if errors:
+        raise InvalidListing(errors)
+    return out
+
+
+def _clean_contact(data: dict, out: dict, errors: dict) -> None:
+    for name in ("contact_name", "contact_phone", "contact_email"):
+        out[name] = (data.get(name) or "").strip() or None
+    if out["contact_phone"] and not PHONE_RE.match(out["contact_phone"]):
+        errors["contact_phone"] = "联系电话格式不正确"
+    if out["contact_email"] and not EMAIL_RE.match(out["contact_email"]):
+        errors["contact_email"] = "联系邮箱格式不正确"
+
+
+def _amount(data: dict, name: str, label: str, errors: dict) -> Decimal | None:
+    value = data.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+    except ArithmeticError:
+        errors[name] = f"{label}应为数字（万元）"
+        return None
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e11"):
+        errors[name] = f"{label}应为不小于 0 的数字（万元）"
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+def _clean_achievement(data: dict, out: dict, errors: dict, today: date) -> None:
+    out["industries"] = split_terms(data.get("industries"))[:20]
+    trl = data.get("trl")
+    if trl in (None, ""):
+        out["trl"] = None
+    elif str(trl).strip().isdigit() and 1 <= int(str(trl).strip()) <= 9:
+        out["trl"] = int(str(trl).strip())
+    else:
+        errors["trl"] = "技术成熟度应为 1-9"
+    mode = PriceMode.parse(data.get("price_mode") or PriceMode.NEGOTIABLE)
+    if mode is None:
+        errors["price_mode"] = f"未知的价格方式：{data.get('price_mode')}"
+    out["price_mode"] = mode or PriceMode.NEGOTIABLE
+    amount = _amount(data, "price_amount", "价格", errors)
+    if mode == PriceMode.LISTED and not amount and "price_amount" not in errors:
+        errors["price_amount"] = "挂牌价须填写价格（万元）"
+    out["price_amount"] = amount if mode == PriceMode.LISTED else None
+    for name in ("innovation_points", "key_indicators", "team"):
+        out[name] = (data.get(name) or "").strip() or None
+    try:
+        out["ip_items"] = clean_ip_items(data.get("ip_items") or [])
+    except ValidationError as exc:
+        errors["ip_items"] = exc.message
+        out["ip_items"] = []
+
+
+def _clean_need(data: dict, out: dict, errors: dict, today: date) -> None:
+    out["indicators"] = (data.get("indicators") or "").strip() or None
+    low = _amount(data, "budget_min", "预算下限", errors)
+    high = _amount(data, "budget_max", "预算上限", errors)
+    if low is not None and high is not None and low > high:
+        errors["budget_max"] = "预算上限不能小于下限"
+    out["budget_min"], out["budget_max"] = low, high
+    deadline = data.get("deadline")
+    if deadline and not isinstance(deadline, date):
+        errors["deadline"] = "截止日期格式应为 YYYY-MM-DD"
+        deadline = None
+    if deadline and deadline < today:
+        errors["deadline"] = "截止日期不能早于今天"
+    out["deadline"] = deadline or None
+    ownership = IPOwnership.parse(data.get("ip_ownership") or IPOwnership.NEGOTIABLE)
+    if ownership is None:
+        errors["ip_ownership"] = f"未知的知识产权归属：{data.get('ip_ownership')}"
+    out["ip_ownership"] = ownership or IPOwnership.NEGOTIABLE
+    out["is_challenge"] = bool(data.get("is_challenge"))
+    reward = _amount(data, "reward", "悬赏金额", errors)
+    conditions = (data.get("solver_conditions") or "").strip() or None
+    if out["is_challenge"]:
+        if not reward and "reward" not in errors:
+            errors["reward"] = "揭榜挂帅须填写悬赏金额（万元）"
+        if not conditions:
+            errors["solver_conditions"] = "揭榜挂帅须填写揭榜条件"
+        if not deadline and "deadline" not in errors:
+            errors["deadline"] = "揭榜挂帅须填写截止日期"
+    out["reward"] = reward if out["is_challenge"] else None
+    out["solver_conditions"] = conditions if out["is_challenge"] else None

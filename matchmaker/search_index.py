@@ -1,0 +1,126 @@
+"""The app side of the search engine: one index per listing kind, kept in step with the DB.
+
+The database is the truth. A listing whose index update failed keeps ``index_state``
+PENDING until ``resync_pending`` (run before searches and by ``flask reindex``) repairs it.
+"""
+import logging
+import threading
+import time
+
+from flask import current_app
+
+from indexer import open_index
+from models import IndexState, ListingStatus
+
+from .extensions import db
+from .listings.documents import listing_document
+from .listings.kinds import KINDS, kind_of
+
+log = logging.getLogger(__name__)
+RETRY_AFTER_FAILURE_S = 60
+
+
+def index_settings(app) -> dict:
+    """Engine settings from the app config."""
+    c = app.config
+    return {"backend": c["SEARCH_BACKEND"], "index_dir": c["INDEX_DIR"], "model_path": c["EMBEDDING_MODEL_PATH"],
+            "quantize": c["EMBEDDING_QUANTIZE"], "fusion_method": c["FUSION_METHOD"],
+            "fusion_weights": c["FUSION_WEIGHTS"], "exact_limit": c["EXACT_VECTOR_LIMIT"],
+            "elasticsearch_url": c.get("ELASTICSEARCH_URL"),
+            "index_prefix": c.get("ELASTICSEARCH_INDEX_PREFIX")}
+
+
+def _state() -> dict:
+    return current_app.extensions.setdefault("search_index", {"indexes": {}, "lock": threading.RLock(),
+                                                              "failed_at": 0.0})
+
+
+def get_index(name: str):
+    """The cached engine index of one kind ("achievements" or "needs") for this app."""
+    state = _state()
+    with state["lock"]:
+        if name not in state["indexes"]:
+            state["indexes"][name] = open_index(name, index_settings(current_app))
+        return state["indexes"][name]
+
+
+def forget_indexes() -> None:
+    """Drop the cached indexes, so the next use opens them again from the settings."""
+    _state()["indexes"].clear()
+
+
+def sync_listings(listings) -> bool:
+    """Upsert published listings and delete the others; mark them SYNCED, or PENDING on failure."""
+    by_kind = {}
+    for listing in listings:
+        by_kind.setdefault(kind_of(listing).name, []).append(listing)
+    ok = True
+    for name, rows in by_kind.items():
+        try:
+            with _state()["lock"]:
+                index = get_index(name)
+                live = [r for r in rows if r.status == ListingStatus.PUBLISHED]
+                gone = [str(r.id) for r in rows if r.status != ListingStatus.PUBLISHED]
+                if live:
+                    index.upsert([listing_document(r) for r in live])
+                if gone:
+                    index.delete(gone)
+                index.save()
+            state = IndexState.SYNCED
+        except Exception:  # any engine failure: the DB keeps the data, a later resync repairs the index
+            log.exception("indexing %d %s failed; marked for re-sync", len(rows), name)
+            _state()["failed_at"] = time.monotonic()
+            state, ok = IndexState.PENDING, False
+        for r in rows:
+            r.index_state = state
+    db.session.commit()
+    return ok
+
+
+def index_listing(listing) -> bool:
+    """Put a published listing into its index (or take it out if it is not published)."""
+    return sync_listings([listing])
+
+
+def unindex_listing(listing) -> bool:
+    """Take a listing that left the published state out of its index."""
+    return sync_listings([listing])
+
+
+def resync_pending(kind_name: str | None = None) -> int:
+    """Repair every listing still marked PENDING; return how many were brought in step."""
+    names = [kind_name] if kind_name else list(KINDS)
+    repaired = 0
+    for name in names:
+        model = KINDS[name].model
+        rows = db.session.scalars(db.select(model).where(model.index_state == IndexState.PENDING)).all()
+        if rows and sync_listings(rows):
+            repaired += len(rows)
+    return repaired
+
+
+def heal_if_needed(kind_name: str) -> None:
+    """Cheap check before a search: resync PENDING rows, but not again soon after a failure."""
+    if time.monotonic() - _state()["failed_at"] < RETRY_AFTER_FAILURE_S and _state()["failed_at"]:
+        return
+    model = KINDS[kind_name].model
+    if db.session.scalar(db.select(model.id).where(model.index_state == IndexState.PENDING).limit(1)):
+        resync_pending(kind_name)
+
+
+def reindex_all(progress: bool = False) -> dict[str, int]:
+    """Rebuild both indexes from the published rows of the DB; return documents per index."""
+    counts = {}
+    for name, kind in KINDS.items():
+        model = kind.model
+        published = db.select(model).where(model.status == ListingStatus.PUBLISHED).order_by(model.id)
+        total = db.session.scalar(db.select(db.func.count()).select_from(published.subquery()))
+        docs = (listing_document(r) for r in db.session.scalars(published.execution_options(yield_per=500)))
+        with _state()["lock"]:
+            index = get_index(name)
+            index.rebuild(docs, total=total, progress=progress)
+            index.save()
+        db.session.execute(db.update(model).values(index_state=IndexState.SYNCED))
+        db.session.commit()
+        counts[name] = total
+    return counts
