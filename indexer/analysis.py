@@ -1,0 +1,49 @@
+"""What each signal sees of a document or a query: weighted fields for BM25, one focused text for the encoder."""
+import re
+
+from .focus import focus
+from .tokenize import tokenize
+
+# Field repeats for BM25 (a cheap field weighting: title terms count twice).
+FIELD_REPEATS = {"title": 2, "keywords": 1, "body": 1}
+MAX_QUERY_CHARS = 20000  # longer texts are cut: a listing never needs more, and cost stays bounded
+
+
+def clean(text):
+    """Text as a str, cut to a bounded length."""
+    return str(text or "")[:MAX_QUERY_CHARS]
+
+
+def keywords_text(value):
+    """Keywords given as a list or as a comma/space separated string, as one line."""
+    if isinstance(value, (list, tuple)):
+        value = " ".join(map(str, value))
+    return re.sub(r"[,，;；、]+", " ", clean(value))
+
+
+def doc_terms(fields, scheme):
+    """BM25 terms of a document under the analyzer scheme."""
+    terms = []
+    for name, repeat in FIELD_REPEATS.items():
+        text = fields.get(name)
+        if not text:
+            continue
+        text = keywords_text(text) if name == "keywords" else clean(text)
+        terms.extend(tokenize(focus(text) if name == "body" else text, scheme) * repeat)
+    return terms
+
+
+def doc_text(fields):
+    """The text the encoder embeds for a document: title, keywords, focused body."""
+    parts = [clean(fields.get("title")), keywords_text(fields.get("keywords")), focus(clean(fields.get("body")))]
+    return "。".join(p.strip() for p in parts if p and p.strip())
+
+
+def query_terms(text, scheme):
+    """BM25 terms of a query (focused like a document body)."""
+    return tokenize(focus(clean(text)), scheme)
+
+
+def query_text(text):
+    """The text the encoder embeds for a query."""
+    return focus(clean(text))

@@ -1,0 +1,60 @@
+"""The engine's vocabulary: documents in, hits out, and the interface every backend implements."""
+from typing import Iterable, NamedTuple
+
+
+class QueryError(ValueError):
+    """A search request the engine refuses (empty text, bad limit, bad filter)."""
+
+
+class Document(NamedTuple):
+    """A listing to index: id, text fields (title/body/keywords) and filter values."""
+
+    id: str
+    fields: dict
+    filters: dict = {}
+
+
+class Hit(NamedTuple):
+    """One result: calibrated 0-100 score, fused score, per-signal scores, shared key terms."""
+
+    id: str
+    score: float
+    fused: float
+    signals: dict
+    shared_terms: list
+
+
+class SearchIndex:
+    """Base class of the backends; each method is documented once here."""
+
+    def upsert(self, docs: Iterable[Document]) -> int:
+        """Add or replace documents; visible to the next search. Returns how many were written."""
+        raise NotImplementedError
+
+    def delete(self, ids: Iterable[str]) -> int:
+        """Remove documents by id; unknown ids are ignored. Returns how many were removed."""
+        raise NotImplementedError
+
+    def search(self, text: str, limit: int = 10, filters: dict | None = None) -> list:
+        """Best hits for a keyword query or a whole listing text, filters applied inside retrieval."""
+        raise NotImplementedError
+
+    def count(self) -> int:
+        """Number of documents indexed."""
+        raise NotImplementedError
+
+    def ids(self) -> set:
+        """Ids of the documents indexed."""
+        raise NotImplementedError
+
+    def save(self) -> None:
+        """Persist the index crash-safely."""
+        raise NotImplementedError
+
+    def load(self) -> None:
+        """Reload the index from its persisted state."""
+        raise NotImplementedError
+
+    def rebuild(self, docs: Iterable[Document], total: int | None = None, progress: bool = False) -> int:
+        """Replace the whole index with docs from a stream; returns how many were indexed."""
+        raise NotImplementedError

@@ -1,0 +1,243 @@
+"""The embedded backend: BM25 + faiss vectors in memory, persisted as crash-safe snapshots plus a journal."""
+import json
+import os
+import threading
+
+import numpy as np
+
+from . import analysis
+from .base import Document, Hit, QueryError, SearchIndex
+from .encoder import get_encoder
+from .filters import FilterIndex
+from .keyword import KeywordIndex
+from .matcher import Matcher
+from .store import Store, decode_array, encode_array
+
+SCHEMES = {"words": "bm25", "bigrams": "bm25_bigram"}  # analyzer scheme -> signal name
+CANDIDATES = 200  # per signal, before fusion
+BATCH = 256
+
+
+class EmbeddedIndex(SearchIndex):
+    """Hybrid keyword + embedding index living in one folder."""
+
+    def __init__(self, folder, settings=None):
+        settings = settings or {}
+        self.store = Store(folder)
+        self.model_path = settings.get("model_path")
+        self.quantize = settings.get("quantize", True)
+        self.exact_limit = int(settings.get("exact_limit") or 50000)
+        self.schemes = list(settings.get("analyzers") or ["words"])
+        self.matcher = Matcher(settings.get("fusion_method"), settings.get("fusion_weights"),
+                               settings.get("calibration"))
+        self._lock = threading.RLock()
+        self._reset()
+        self.load()
+
+    @property
+    def encoder(self):
+        """The shared encoder (loaded on first use)."""
+        return get_encoder(self.model_path, self.quantize)
+
+    def _reset(self):
+        """Empty in-memory state."""
+        from .vectors import VectorIndex
+
+        self.slot_ids = []  # slot -> id (None when deleted)
+        self.slots = {}  # id -> slot
+        self.keyword = {s: KeywordIndex() for s in self.schemes}
+        self.vectors = VectorIndex(0, self.exact_limit)
+        self.filters = FilterIndex()
+        self._gen, self._journal_pos = 0, 0
+
+    # -- writes ---------------------------------------------------------------------------
+    def _prepare(self, docs):
+        """Validate and analyze docs, then embed them in one batch."""
+        prepared = []
+        for doc in docs:
+            if not isinstance(doc, Document):
+                doc = Document(*doc)
+            if not isinstance(doc.id, str) or not doc.id.strip():
+                raise ValueError(f"document id must be a non-empty string, got {doc.id!r}")
+            fields = {k: v for k, v in (doc.fields or {}).items() if v}
+            terms = {s: analysis.doc_terms(fields, s) for s in self.schemes}
+            prepared.append((doc.id, terms, dict(doc.filters or {}), analysis.doc_text(fields)))
+        vecs = self.encoder.encode([p[3] for p in prepared])
+        return [(i, t, f, v) for (i, t, f, _), v in zip(prepared, vecs)]
+
+    def _apply(self, doc_id, terms, filters, vec):
+        """Put one analyzed document in memory, replacing an older version."""
+        self._remove(doc_id)
+        slot = len(self.slot_ids)
+        if self.vectors.dim != len(vec):
+            self.vectors = type(self.vectors)(len(vec), self.exact_limit)
+        self.slot_ids.append(doc_id)
+        self.slots[doc_id] = slot
+        for scheme, index in self.keyword.items():
+            index.add(slot, terms[scheme])
+        self.vectors.add(slot, vec)
+        self.filters.add(slot, filters)
+
+    def _remove(self, doc_id):
+        """Drop doc_id from memory; True when it was there."""
+        slot = self.slots.pop(doc_id, None)
+        if slot is None:
+            return False
+        self.slot_ids[slot] = None
+        for index in self.keyword.values():
+            index.remove(slot)
+        self.filters.remove(slot)
+        return True
+
+    def upsert(self, docs):
+        docs = list(docs)
+        done = 0
+        for start in range(0, len(docs), BATCH):
+            prepared = self._prepare(docs[start:start + BATCH])
+            with self._lock, self.store.locked():
+                self._sync()
+                for doc_id, terms, filters, vec in prepared:
+                    self._apply(doc_id, terms, filters, vec)
+                self.vectors.maybe_build_graph(len(self.slots))
+                self._journal([{"op": "upsert", "id": i, "terms": t, "filters": f, "vec": encode_array(v)}
+                               for i, t, f, v in prepared])
+            done += len(prepared)
+        return done
+
+    def delete(self, ids):
+        with self._lock, self.store.locked():
+            self._sync()
+            gone = [i for i in dict.fromkeys(ids) if self._remove(i)]
+            if gone:
+                self._journal([{"op": "delete", "ids": gone}])
+            return len(gone)
+
+    def _journal(self, records):
+        """Make records durable in the journal of the live snapshot."""
+        self._journal_pos = self.store.append(self._gen, records)
+
+    def rebuild(self, docs, total=None, progress=False):
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, desc="indexing", unit="doc", disable=not progress)
+        with self._lock:
+            self._reset()
+            batch = []
+            for doc in docs:
+                batch.append(doc)
+                if len(batch) == BATCH:
+                    self._rebuild_batch(batch, bar)
+                    batch = []
+            self._rebuild_batch(batch, bar)
+            bar.close()
+            with self.store.locked():
+                self._gen = self.store.generation()  # publish after whatever is on disk now
+                self.vectors.maybe_build_graph(len(self.slots))
+                self._publish()
+            return len(self.slots)
+
+    def _rebuild_batch(self, batch, bar):
+        """Analyze, embed and apply one batch of a rebuild."""
+        for doc_id, terms, filters, vec in self._prepare(batch) if batch else []:
+            self._apply(doc_id, terms, filters, vec)
+        bar.update(len(batch))
+
+    # -- persistence ------------------------------------------------------------------------
+    def save(self):
+        with self._lock, self.store.locked():
+            self._sync()
+            self._publish()
+
+    def _publish(self):
+        """Write memory as the next snapshot (caller holds the locks)."""
+        gen = max(self._gen, self.store.generation()) + 1
+        live = self.slot_ids
+
+        def write(folder):
+            arrays = {}
+            terms = {}
+            for scheme, index in self.keyword.items():
+                state, terms[scheme] = index.state()
+                arrays.update({f"{scheme}.{k}": v for k, v in state.items()})
+            np.savez(os.path.join(folder, "keyword.npz"), **arrays)
+            np.save(os.path.join(folder, "vectors.npy"), self.vectors.vecs)
+            graph = self.vectors.graph_bytes()
+            if graph is not None:
+                with open(os.path.join(folder, "graph.faiss"), "wb") as f:
+                    f.write(graph)
+            meta = {"format": 1, "ids": live, "filters": self.filters.raw, "terms": terms,
+                    "schemes": self.schemes, "encoder": self.encoder.name}
+            with open(os.path.join(folder, "meta.json"), "w", encoding="utf-8") as f:
+                json.dump(meta, f, ensure_ascii=False)
+
+        self.store.publish(gen, write)
+        self._gen, self._journal_pos = gen, 0
+
+    def load(self):
+        with self._lock:
+            self._reset()
+            gen = self.store.generation()
+            if gen:
+                self._restore(gen)
+            self._gen = gen
+            self._replay()
+
+    def _restore(self, gen):
+        """Read snapshot gen into memory."""
+        with open(self.store.path(gen, "meta.json"), encoding="utf-8") as f:
+            meta = json.load(f)
+        if meta["schemes"] != self.schemes:
+            raise ValueError(f"index built with analyzers {meta['schemes']}, settings ask {self.schemes}: rebuild it")
+        with np.load(self.store.path(gen, "keyword.npz")) as data:
+            for scheme, index in self.keyword.items():
+                prefix = scheme + "."
+                index.restore({k[len(prefix):]: data[k] for k in data.files if k.startswith(prefix)},
+                              meta["terms"][scheme])
+        vecs = np.load(self.store.path(gen, "vectors.npy"))
+        graph_path = self.store.path(gen, "graph.faiss")
+        graph = open(graph_path, "rb").read() if os.path.exists(graph_path) else None
+        self.vectors = type(self.vectors)(vecs.shape[1], self.exact_limit)
+        self.vectors.restore(vecs, graph)
+        self.slot_ids = meta["ids"]
+        self.slots = {i: s for s, i in enumerate(self.slot_ids) if i is not None}
+        for slot, filters in enumerate(meta["filters"]):
+            if filters is not None:
+                self.filters.add(slot, filters)
+
+    def _replay(self):
+        """Apply journal records written after our position (by us before a restart, or by another process)."""
+        records, self._journal_pos = self.store.replay(self._gen, self._journal_pos)
+        for r in records:
+            if r["op"] == "upsert":
+                self._apply(r["id"], r["terms"], r["filters"], decode_array(r["vec"]))
+            elif r["op"] == "delete":
+                for doc_id in r["ids"]:
+                    self._remove(doc_id)
+        if records:
+            self.vectors.maybe_build_graph(len(self.slots))
+
+    def _sync(self):
+        """Catch up with writes other processes made on disk."""
+        gen, size = self.store.signature()
+        if gen != self._gen:
+            self.load()
+        elif size > self._journal_pos:
+            self._replay()
+
+    # -- reads --------------------------------------------------------------------------------
+    def count(self):
+        with self._lock:
+            self._sync()
+            return len(self.slots)
+
+    def ids(self):
+        with self._lock:
+            self._sync()
+            return set(self.slots)
+
+    def search(self, text, limit=10, filters=None):
+        from .search import run_search
+
+        with self._lock:
+            self._sync()
+            return run_search(self, text, limit, filters)

@@ -1,0 +1,53 @@
+"""Fusion of the retrieval signals and calibration of the 0-100 match score: the one place for both."""
+import numpy as np
+
+# Measured on dev_qrels.tsv (scripts/eval_matching.py); override with settings fusion_method/fusion_weights.
+DEFAULT_METHOD = "convex"
+DEFAULT_WEIGHTS = {"bm25": 0.3, "dense": 0.7}
+# Logistic map from absolute signals to P(useful match); fitted on dev judgments (grade >= 2).
+DEFAULT_CALIBRATION = {"bias": -12.0, "weights": {"bm25": 4.0, "dense": 13.0}}
+RRF_K = 60
+
+
+def _minmax(x):
+    """Scale x to 0..1 within this candidate set."""
+    lo, hi = float(x.min()), float(x.max())
+    return (x - lo) / (hi - lo) if hi > lo else np.zeros_like(x)
+
+
+def _rrf(x):
+    """Reciprocal rank of each value within this candidate set."""
+    ranks = np.empty(len(x), dtype=np.float64)
+    ranks[np.argsort(-x, kind="stable")] = np.arange(1, len(x) + 1)
+    return 1.0 / (RRF_K + ranks)
+
+
+_NORMALIZERS = {"convex": lambda x: x, "minmax": _minmax, "rrf": _rrf}
+
+
+class Matcher:
+    """Combines per-signal scores (absolute: BM25 share of the query's ceiling, cosine) into one."""
+
+    def __init__(self, method=None, weights=None, calibration=None):
+        self.method = method or DEFAULT_METHOD
+        if self.method not in _NORMALIZERS:
+            raise ValueError(f"unknown fusion method {self.method!r}; use one of {sorted(_NORMALIZERS)}")
+        self.weights = dict(weights or DEFAULT_WEIGHTS)
+        self.calibration = calibration or DEFAULT_CALIBRATION
+
+    def fuse(self, signals):
+        """Fused score of each candidate from {signal: scores} arrays of equal length."""
+        norm = _NORMALIZERS[self.method]
+        fused = np.zeros(len(next(iter(signals.values()))), dtype=np.float64)
+        for name, weight in self.weights.items():
+            if name in signals and weight:
+                fused += weight * norm(np.asarray(signals[name], dtype=np.float64))
+        return fused
+
+    def calibrate(self, signals):
+        """0-100 score from absolute signals, so one threshold means the same for every query."""
+        z = np.full(len(next(iter(signals.values()))), self.calibration["bias"], dtype=np.float64)
+        for name, weight in self.calibration["weights"].items():
+            if name in signals:
+                z += weight * np.asarray(signals[name], dtype=np.float64)
+        return 100.0 / (1.0 + np.exp(-z))

@@ -1,0 +1,69 @@
+"""One search over an embedded index: validate, retrieve candidates per signal under the filter mask, fuse, explain."""
+import numpy as np
+
+from . import analysis
+from .base import Hit, QueryError
+
+MAX_LIMIT = 1000
+
+
+def validate(text, limit):
+    """Reject requests the engine cannot answer sensibly."""
+    if not isinstance(text, str):
+        raise QueryError("query text must be a string")
+    if not text.strip():
+        raise QueryError("query text is empty")
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise QueryError(f"limit must be an integer between 1 and {MAX_LIMIT}, got {limit!r}")
+
+
+def _top(scores, mask, k):
+    """Slots of the k best scores among masked slots with a positive score."""
+    scores = np.where(mask, scores, 0.0)
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) <= k:
+        return positive
+    return positive[np.argpartition(-scores[positive], k - 1)[:k]]
+
+
+def run_search(index, text, limit, filters):
+    """Hits for text in index (the caller holds the index lock)."""
+    from .embedded import CANDIDATES, SCHEMES
+
+    validate(text, limit)
+    size = len(index.slot_ids)
+    mask = index.filters.mask(filters, size)  # validates filter shapes even on an empty index
+    if not index.slots:
+        return []
+    mask &= np.array([i is not None for i in index.slot_ids], dtype=bool)
+    k = max(CANDIDATES, limit)
+    qvec = index.encoder.encode([analysis.query_text(text)])[0]
+    keyword, candidates = {}, []
+    for scheme, kw in index.keyword.items():
+        terms = analysis.query_terms(text, scheme)
+        scores, ceiling = kw.scores(terms)
+        keyword[scheme] = (terms, scores, ceiling)
+        candidates.append(_top(scores, mask, k))
+    dense_slots, _ = index.vectors.search(qvec, k, mask)
+    candidates.append(dense_slots)
+    slots = np.unique(np.concatenate(candidates)).astype(np.int64)
+    if len(slots) == 0:
+        return []
+    signals = {"dense": index.vectors.similarity(qvec, slots)}
+    for scheme, (terms, scores, ceiling) in keyword.items():
+        signals[SCHEMES[scheme]] = scores[slots] / ceiling if ceiling > 0 else np.zeros(len(slots))
+    fused = index.matcher.fuse(signals)
+    calibrated = index.matcher.calibrate(signals)
+    order = np.argsort(-fused, kind="stable")[:limit]
+    words = keyword.get("words") or next(iter(keyword.values()))
+    hits = []
+    for i in order:
+        slot = int(slots[i])
+        hits.append(Hit(
+            id=index.slot_ids[slot],
+            score=round(float(calibrated[i]), 1),
+            fused=float(fused[i]),
+            signals={name: round(float(v[i]), 4) for name, v in signals.items()},
+            shared_terms=index.keyword[next(iter(keyword))].shared_terms(words[0], slot),
+        ))
+    return hits
