@@ -2,6 +2,7 @@
 import os
 
 import pytest
+from flask import g, request_started
 
 from matchmaker import create_app
 from matchmaker.extensions import db as _db
@@ -21,11 +22,19 @@ def app(tmp_path):
         "RATELIMIT_STORAGE_URI": "memory://",
         "WTF_CSRF_ENABLED": False,  # CSRF itself is tested with it on, in test_security.py
     })
+
+    def forget_cached_user(sender, **extra):
+        # Requests reuse the fixture's app context, so Flask-Login's per-request cache in g
+        # would leak the previous request's user; in production every request has its own g.
+        g.pop("_login_user", None)
+
+    request_started.connect(forget_cached_user, app, weak=False)
     with app.app_context():
         _db.create_all()
         yield app
         _db.session.remove()
         _db.engine.dispose()
+    request_started.disconnect(forget_cached_user, app)
 
 
 @pytest.fixture

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
-from . import views  # noqa: E402,F401  (registers the routes on bp)
+from . import session, views  # noqa: E402,F401  (user loader; registers the routes on bp)

@@ -1,2 +1,77 @@
-"""Routes of the auth blueprint."""
-from . import bp  # noqa: F401
+"""Routes of the auth blueprint: login, logout, registration."""
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from . import bp
+from .forms import LoginForm, RegisterForm
+from .services import authenticate, organization_directory, register_user
+from ..errors import DomainError
+from ..extensions import limiter
+from ..formtools import attach_error, safe_next
+from ..security import public, signed_in
+
+
+def login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def login_email_key() -> str:
+    return "login-email:" + request.form.get("email", "").strip().lower()
+
+
+def failed_login(response) -> bool:
+    """Only failed attempts count against the limit (a success redirects)."""
+    return response.status_code != 302
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"], deduct_when=failed_login)
+@limiter.limit(login_limit, key_func=login_email_key, methods=["POST"], deduct_when=failed_login)
+@public
+def login():
+    """Sign in with e-mail and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.email.data, form.password.data)
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            login_user(user, remember=form.remember.data)
+            flash(f"欢迎回来，{user.name}！", "success")
+            return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@signed_in
+def logout():
+    """Sign out (POST only, so a link cannot log anyone out)."""
+    logout_user()
+    flash("您已安全退出。", "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+def register():
+    """Self-registration for researchers and enterprise users."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = register_user(form.role.data, form.name.data, form.email.data, form.password.data,
+                                 phone=form.phone.data, organization=form.organization.data,
+                                 new_org=form.new_org())
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            login_user(user)
+            flash("注册成功，欢迎加入技术供需对接平台！", "success")
+            if not user.organization.verified:
+                flash("您所在的机构尚待平台审核，审核通过前可先填写草稿。", "warning")
+            return redirect(url_for("main.dashboard"))
+    return render_template("auth/register.html", form=form, organizations=organization_directory())

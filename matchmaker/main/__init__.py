@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("main", __name__)
 
-from . import views  # noqa: E402,F401  (registers the routes on bp)
+from . import context, errors, views  # noqa: E402,F401  (template globals, error pages, routes)

@@ -1,0 +1,97 @@
+"""Admin operations: organization verification, user activation, broker accounts."""
+import sqlalchemy as sa
+
+from ..audit import record_audit
+from ..auth.services import new_account
+from ..errors import DomainError, Forbidden, NotFound, ValidationError
+from ..extensions import db
+from models import REGIONS, AuditLog, BrokerCoverage, Organization, OrgKind, Role, TechField, User, utcnow
+
+
+def get_or_404(model, ident: int):
+    """The row of ``model`` with id ``ident``; NotFound otherwise."""
+    obj = db.session.get(model, ident)
+    if obj is None:
+        raise NotFound("记录不存在。")
+    return obj
+
+
+def set_organization_verified(actor: User, org_id: int, verified: bool) -> Organization:
+    """Verify (or withdraw the verification of) an organization."""
+    org = get_or_404(Organization, org_id)
+    org.verified = verified
+    org.verified_at = utcnow() if verified else None
+    record_audit(actor, "organization.verify" if verified else "organization.unverify", org, name=org.name)
+    db.session.commit()
+    return org
+
+
+def set_user_active(actor: User, user_id: int, active: bool) -> User:
+    """Activate or deactivate an account (an admin cannot deactivate themself)."""
+    user = get_or_404(User, user_id)
+    if user.id == actor.id and not active:
+        raise Forbidden("不能停用自己的账号。")
+    user.active = active
+    record_audit(actor, "user.activate" if active else "user.deactivate", user, email=user.email)
+    db.session.commit()
+    return user
+
+
+def top_fields() -> list[TechField]:
+    """The top-level technical fields, in taxonomy order."""
+    return list(db.session.scalars(sa.select(TechField).where(TechField.parent_code.is_(None))
+                                   .order_by(TechField.position)))
+
+
+def service_organizations() -> list[Organization]:
+    """Organizations a broker may belong to (service centers, universities, institutes)."""
+    kinds = (OrgKind.SERVICE, OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
+    return list(db.session.scalars(sa.select(Organization).where(Organization.kind.in_(kinds))
+                                   .order_by(Organization.kind, Organization.name)))
+
+
+def create_broker(actor: User, name: str, email: str, password: str, phone: str | None = None,
+                  organization_id: int | None = None, field_codes=(), regions=()) -> User:
+    """Create a broker covering every (field, region) pair chosen; an empty side means 'any'."""
+    known = {f.code for f in top_fields()}
+    if set(field_codes) - known:
+        raise ValidationError("技术领域无效。", field="field_codes")
+    if set(regions) - set(REGIONS):
+        raise ValidationError("地区无效。", field="regions")
+    try:
+        org = get_or_404(Organization, organization_id) if organization_id else None
+        broker = new_account(Role.BROKER, email, name, password, phone=(phone or "").strip() or None,
+                             organization=org)
+        broker.coverage = [BrokerCoverage(field_code=f, region=r)
+                           for f in (list(field_codes) or [None]) for r in (list(regions) or [None])]
+        record_audit(actor, "user.create_broker", broker, email=broker.email,
+                     fields=list(field_codes), regions=list(regions))
+        db.session.commit()
+    except DomainError:
+        db.session.rollback()
+        raise
+    return broker
+
+
+def users_page(role: str | None, page: int, per_page: int):
+    """A page of users, newest first, optionally of one role."""
+    query = sa.select(User).order_by(User.created_at.desc(), User.id.desc())
+    if Role.parse(role):
+        query = query.where(User.role == Role.parse(role))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def organizations_page(state: str | None, q: str | None, page: int, per_page: int):
+    """A page of organizations; ``state`` is "verified", "unverified" or empty for all."""
+    query = sa.select(Organization).order_by(Organization.verified, Organization.created_at.desc())
+    if state in ("verified", "unverified"):
+        query = query.where(Organization.verified.is_(state == "verified"))
+    if q:
+        query = query.where(sa.or_(Organization.name.contains(q.strip()),
+                                   Organization.credit_code.contains(q.strip().upper())))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def recent_audit(limit: int = 10):
+    """The latest audit entries, for the admin dashboard."""
+    return list(db.session.scalars(sa.select(AuditLog).order_by(AuditLog.id.desc()).limit(limit)))

@@ -1,0 +1,54 @@
+"""Login and registration forms; structural checks here, domain rules in services."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from models import REGIONS, OrgKind, Role
+
+REQUIRED = "此项为必填项。"
+EMAIL = "请输入有效的电子邮箱地址。"
+
+
+def too_long(limit: int) -> Length:
+    """A Length validator with a Chinese message."""
+    return Length(max=limit, message=f"不能超过 {limit} 个字符。")
+
+
+class LoginForm(FlaskForm):
+    email = StringField("电子邮箱", validators=[DataRequired(REQUIRED), Email(EMAIL), too_long(254)])
+    password = PasswordField("密码", validators=[DataRequired(REQUIRED), too_long(128)])
+    remember = BooleanField("记住我")
+    submit = SubmitField("登录")
+
+
+class RegisterForm(FlaskForm):
+    role = RadioField("我是", choices=[(Role.RESEARCHER.value, "科研人员（高校、科研院所）"),
+                                      (Role.ENTERPRISE.value, "企业用户")],
+                      default=Role.RESEARCHER.value, validate_choice=False)
+    name = StringField("姓名", validators=[DataRequired(REQUIRED), too_long(60)])
+    email = StringField("电子邮箱", validators=[DataRequired(REQUIRED), Email(EMAIL), too_long(254)])
+    phone = StringField("手机号码", validators=[Optional(), too_long(32)],
+                        description="仅平台技术经理人可见，用于对接联系。")
+    password = PasswordField("密码", validators=[DataRequired(REQUIRED), too_long(128)],
+                             description="至少 8 位，须同时包含字母和数字。")
+    confirm = PasswordField("确认密码", validators=[DataRequired(REQUIRED),
+                                                  EqualTo("password", "两次输入的密码不一致。")])
+    org_choice = RadioField("所属机构", choices=[("existing", "加入已有机构"), ("new", "登记新机构")],
+                            default="existing", validate_choice=False)
+    organization = StringField("机构名称", validators=[too_long(120)],
+                               description="输入关键字后从列表中选择。")
+    org_name = StringField("新机构名称", validators=[too_long(120)])
+    org_kind = SelectField("机构类型", choices=[("", "请选择")] + OrgKind.choices(),
+                           validate_choice=False)
+    org_region = SelectField("所在地区", choices=[("", "请选择")] + [(r, r) for r in REGIONS],
+                             validate_choice=False)
+    org_credit_code = StringField("统一社会信用代码", validators=[too_long(18)],
+                                  description="18 位，企业必填；高校、科研院所填写后将校验。")
+    submit = SubmitField("注册")
+
+    def new_org(self) -> dict | None:
+        """The new organization's fields, when the user chose to register one."""
+        if self.org_choice.data != "new":
+            return None
+        return {"name": self.org_name.data, "kind": self.org_kind.data,
+                "region": self.org_region.data, "credit_code": self.org_credit_code.data}

@@ -1,0 +1,144 @@
+"""Accounts: registration, authentication and the first admin."""
+import re
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+
+from ..audit import record_audit
+from ..errors import Conflict, DomainError, ValidationError
+from ..extensions import db
+from models import REGIONS, Organization, OrgKind, Role, User, is_valid_credit_code, utcnow
+
+# Which organization kinds a self-registered role may belong to.
+ROLE_ORG_KINDS = {
+    Role.RESEARCHER: (OrgKind.UNIVERSITY, OrgKind.INSTITUTE),
+    Role.ENTERPRISE: (OrgKind.ENTERPRISE,),
+}
+
+
+def normalize_email(email: str) -> str:
+    """Validate an e-mail address and return it lower-cased; ValidationError otherwise."""
+    try:
+        info = validate_email((email or "").strip(), check_deliverability=False)
+    except EmailNotValidError:
+        raise ValidationError("请输入有效的电子邮箱地址。", field="email")
+    return info.normalized.lower()
+
+
+def check_password_strength(password: str) -> None:
+    """At least 8 characters with both letters and digits."""
+    if len(password or "") < 8 or not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
+        raise ValidationError("密码强度不足：至少 8 位，且须同时包含字母和数字。", field="password")
+
+
+def check_account_fields(email: str, name: str, password: str) -> str:
+    """Validate the fields every account has; return the normalized e-mail."""
+    email = normalize_email(email)
+    if not (name or "").strip():
+        raise ValidationError("请填写姓名。", field="name")
+    if len(name.strip()) > 60:
+        raise ValidationError("姓名不能超过 60 个字符。", field="name")
+    check_password_strength(password)
+    if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email)):
+        raise Conflict("该邮箱已注册，请直接登录或更换邮箱。", field="email")
+    return email
+
+
+def new_account(role: Role, email: str, name: str, password: str, **fields) -> User:
+    """Build (not commit) a user after checking its fields."""
+    email = check_account_fields(email, name, password)
+    user = User(email=email, name=name.strip(), role=role, **fields)
+    user.set_password(password)
+    db.session.add(user)
+    return user
+
+
+def build_organization(name: str, kind: str, region: str, credit_code: str | None) -> Organization:
+    """Check and add (not commit) a new, unverified organization."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("请填写新机构名称。", field="org_name")
+    if len(name) > 120:
+        raise ValidationError("机构名称不能超过 120 个字符。", field="org_name")
+    org_kind = OrgKind.parse(kind)
+    if org_kind is None:
+        raise ValidationError("请选择机构类型。", field="org_kind")
+    if region not in REGIONS:
+        raise ValidationError("请选择所在地区。", field="org_region")
+    code = (credit_code or "").strip().upper() or None
+    if code is None and org_kind == OrgKind.ENTERPRISE:
+        raise ValidationError("企业须填写统一社会信用代码。", field="org_credit_code")
+    if code is not None and not is_valid_credit_code(code):
+        raise ValidationError("统一社会信用代码无效：应为 18 位且校验位正确。", field="org_credit_code")
+    if db.session.scalar(sa.select(Organization.id).where(Organization.name == name)):
+        raise Conflict("该机构已在平台登记，请选择“加入已有机构”。", field="org_name")
+    if code and db.session.scalar(sa.select(Organization.id).where(Organization.credit_code == code)):
+        raise Conflict("该统一社会信用代码已被其他机构使用。", field="org_credit_code")
+    org = Organization(name=name, kind=org_kind, region=region, credit_code=code, verified=False)
+    db.session.add(org)
+    return org
+
+
+def find_organization(name: str) -> Organization:
+    """The registered organization called ``name``; ValidationError when there is none."""
+    org = db.session.scalar(sa.select(Organization).where(Organization.name == (name or "").strip()))
+    if org is None:
+        raise ValidationError("未找到该机构，请从列表中选择，或登记新机构。", field="organization")
+    return org
+
+
+def register_user(role: str, name: str, email: str, password: str, phone: str | None = None,
+                  organization: str | None = None, new_org: dict | None = None) -> User:
+    """Self-registration of a researcher or enterprise user, joining or creating an organization."""
+    role = Role.parse(role)
+    if role not in ROLE_ORG_KINDS:
+        raise ValidationError("只能注册为科研人员或企业用户。", field="role")
+    try:
+        user = new_account(role, email, name, password, phone=(phone or "").strip() or None)
+        org = build_organization(**new_org) if new_org else find_organization(organization)
+        if org.kind not in ROLE_ORG_KINDS[role]:
+            kinds = "、".join(k.label for k in ROLE_ORG_KINDS[role])
+            field = "org_kind" if new_org else "organization"
+            raise ValidationError(f"{role.label}须隶属于{kinds}。", field=field)
+        user.organization = org
+        db.session.flush()
+        if new_org:
+            record_audit(user, "organization.create", org, name=org.name)
+        record_audit(user, "user.register", user, role=role.value, organization_id=org.id)
+        db.session.commit()
+    except DomainError:
+        db.session.rollback()
+        raise
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    """The active user with these credentials (login time recorded); DomainError otherwise."""
+    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == (email or "").strip().lower()))
+    if user is None or not user.check_password(password or ""):
+        raise ValidationError("邮箱或密码错误。", field="password")
+    if not user.active:
+        raise ValidationError("该账号已停用，请联系平台管理员。", field="email")
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def create_admin(email: str, name: str, password: str) -> User:
+    """Create a platform admin; Conflict when the e-mail is already registered."""
+    try:
+        user = new_account(Role.ADMIN, email, name, password)
+        record_audit(None, "user.create_admin", user, email=user.email)
+        db.session.commit()
+    except DomainError:
+        db.session.rollback()
+        raise
+    return user
+
+
+def organization_directory() -> list[Organization]:
+    """Organizations a self-registering user may join (verified first), for the searchable list."""
+    kinds = [k for ks in ROLE_ORG_KINDS.values() for k in ks]
+    return list(db.session.scalars(
+        sa.select(Organization).where(Organization.kind.in_(kinds))
+        .order_by(Organization.verified.desc(), Organization.name)))

@@ -1,0 +1,21 @@
+"""Helpers shared by views that show forms."""
+from urllib.parse import urlsplit
+
+from .errors import DomainError
+
+
+def attach_error(form, error: DomainError) -> None:
+    """Show a service's DomainError on the form field it names, or above the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = list(field.errors) + [error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` when it is a path on this site (no open redirects), else None."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target

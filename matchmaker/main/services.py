@@ -1,0 +1,81 @@
+"""Figures for the home page and the per-role dashboards (read-only)."""
+import sqlalchemy as sa
+
+from ..extensions import db
+from models import (Achievement, ListingStatus, Match, MatchState, Need, Organization, Roadshow,
+                    RoadshowStatus, Role, User)
+
+OPEN_MATCH_STATES = (MatchState.NEW, MatchState.CONTACTED, MatchState.INTRODUCED,
+                     MatchState.ROADSHOW, MatchState.NEGOTIATING)
+
+
+def count(model, *where) -> int:
+    """Rows of ``model`` matching ``where``."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where)) or 0
+
+
+def platform_figures() -> dict:
+    """Public figures shown on the home page."""
+    return {
+        "achievements": count(Achievement, Achievement.status == ListingStatus.PUBLISHED),
+        "needs": count(Need, Need.status == ListingStatus.PUBLISHED),
+        "organizations": count(Organization, Organization.verified.is_(True)),
+        "deals": count(Match, Match.state == MatchState.DEAL),
+    }
+
+
+def status_counts(model, *where) -> dict[ListingStatus, int]:
+    """Listings of ``model`` per status."""
+    rows = db.session.execute(sa.select(model.status, sa.func.count()).where(*where).group_by(model.status))
+    return {status: n for status, n in rows}
+
+
+def recent(model, *where, limit: int = 5) -> list:
+    """The most recently updated rows of ``model``."""
+    return list(db.session.scalars(sa.select(model).where(*where).order_by(model.updated_at.desc()).limit(limit)))
+
+
+def listing_dashboard(user: User, model, side) -> dict:
+    """A researcher's achievements or an enterprise's needs, with their open matches."""
+    side_ids = sa.select(model.id).where(model.owner_id == user.id)
+    return {
+        "statuses": status_counts(model, model.owner_id == user.id),
+        "recent": recent(model, model.owner_id == user.id),
+        "open_matches": count(Match, side.in_(side_ids), Match.state.in_(OPEN_MATCH_STATES)),
+    }
+
+
+def broker_dashboard(user: User) -> dict:
+    """A broker's queue figures and upcoming roadshows."""
+    return {
+        "my_open": count(Match, Match.broker_id == user.id, Match.state.in_(OPEN_MATCH_STATES)),
+        "unassigned": count(Match, Match.broker_id.is_(None), Match.state == MatchState.NEW),
+        "deals": count(Match, Match.broker_id == user.id, Match.state == MatchState.DEAL),
+        "roadshows": list(db.session.scalars(
+            sa.select(Roadshow).where(Roadshow.status == RoadshowStatus.PLANNED)
+            .order_by(Roadshow.starts_at).limit(5))),
+    }
+
+
+def admin_dashboard() -> dict:
+    """What waits for an admin: unverified organizations, listings in review, users."""
+    return {
+        "unverified_orgs": count(Organization, Organization.verified.is_(False)),
+        "pending_achievements": count(Achievement, Achievement.status == ListingStatus.PENDING),
+        "pending_needs": count(Need, Need.status == ListingStatus.PENDING),
+        "users": count(User),
+        "brokers": count(User, User.role == Role.BROKER),
+        "open_matches": count(Match, Match.state.in_(OPEN_MATCH_STATES)),
+    }
+
+
+def dashboard_for(user: User) -> dict:
+    """The landing figures of ``user``'s role."""
+    role = user.role.value
+    if role == "researcher":
+        return listing_dashboard(user, Achievement, Match.achievement_id)
+    if role == "enterprise":
+        return listing_dashboard(user, Need, Match.need_id)
+    if role == "broker":
+        return broker_dashboard(user)
+    return admin_dashboard()
