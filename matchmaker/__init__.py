@@ -44,9 +44,9 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from . import (achievements, admin, api, auth, main, matches, needs, notifications,
-                   roadshows, stats)
+                   review, roadshows, stats)
 
-    for package in (main, auth, achievements, needs, matches, roadshows, admin, api,
+    for package in (main, auth, achievements, needs, review, matches, roadshows, admin, api,
                     notifications, stats):
         app.register_blueprint(package.bp)
 

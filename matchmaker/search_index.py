@@ -49,22 +49,25 @@ def forget_indexes() -> None:
     _state()["indexes"].clear()
 
 
-def sync_listings(listings) -> bool:
-    """Upsert published listings and delete the others; mark them SYNCED, or PENDING on failure."""
+def sync_listings(listings, snapshot: bool = False) -> bool:
+    """Upsert published listings and delete the others; mark them SYNCED, or PENDING on failure.
+
+    ``snapshot`` also writes a full snapshot (worth it after a bulk write, not per listing).
+    """
     by_kind = {}
     for listing in listings:
         by_kind.setdefault(kind_of(listing).name, []).append(listing)
     ok = True
     for name, rows in by_kind.items():
         try:
-            with _state()["lock"]:
-                index = get_index(name)
-                live = [r for r in rows if r.status == ListingStatus.PUBLISHED]
-                gone = [str(r.id) for r in rows if r.status != ListingStatus.PUBLISHED]
-                if live:
-                    index.upsert([listing_document(r) for r in live])
-                if gone:
-                    index.delete(gone)
+            index = get_index(name)
+            live = [r for r in rows if r.status == ListingStatus.PUBLISHED]
+            gone = [str(r.id) for r in rows if r.status != ListingStatus.PUBLISHED]
+            if live:  # the engine journals each write durably; snapshots come from save()/rebuild
+                index.upsert([listing_document(r) for r in live])
+            if gone:
+                index.delete(gone)
+            if snapshot:
                 index.save()
             state = IndexState.SYNCED
         except Exception:  # any engine failure: the DB keeps the data, a later resync repairs the index
@@ -94,7 +97,7 @@ def resync_pending(kind_name: str | None = None) -> int:
     for name in names:
         model = KINDS[name].model
         rows = db.session.scalars(db.select(model).where(model.index_state == IndexState.PENDING)).all()
-        if rows and sync_listings(rows):
+        if rows and sync_listings(rows, snapshot=len(rows) > 50):
             repaired += len(rows)
     return repaired
 
@@ -116,10 +119,7 @@ def reindex_all(progress: bool = False) -> dict[str, int]:
         published = db.select(model).where(model.status == ListingStatus.PUBLISHED).order_by(model.id)
         total = db.session.scalar(db.select(db.func.count()).select_from(published.subquery()))
         docs = (listing_document(r) for r in db.session.scalars(published.execution_options(yield_per=500)))
-        with _state()["lock"]:
-            index = get_index(name)
-            index.rebuild(docs, total=total, progress=progress)
-            index.save()
+        get_index(name).rebuild(docs, total=total, progress=progress)
         db.session.execute(db.update(model).values(index_state=IndexState.SYNCED))
         db.session.commit()
         counts[name] = total

@@ -1,0 +1,87 @@
+"""The form fields both kinds share, and the plain-data round trip to the services.
+
+Rules live in validation.clean_listing; forms only carry text, so a failed check
+re-renders every typed value with the service's Chinese message on its field.
+"""
+from datetime import date
+from decimal import Decimal
+import enum
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from models import REGIONS, CoopMode
+
+from ..errors import DomainError
+from ..formtools import attach_error
+from .taxonomy import field_choices
+from .validation import InvalidListing
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice rendered as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ReasonForm(FlaskForm):
+    """A reviewer's reason (shown to the owner)."""
+
+    reason = TextAreaField("原因（发布者可见）", render_kw={"rows": 3})
+
+
+class ListingForm(FlaskForm):
+    """Fields common to achievements and needs; subclasses add their own."""
+
+    title = StringField("标题", render_kw={"maxlength": 200})
+    keywords = StringField("关键词", description="多个关键词用逗号、顿号或空格分隔")
+    field_code = SelectField("技术领域")
+    region = SelectField("所在地区", choices=[("", "请选择")] + [(r, r) for r in REGIONS])
+    coop_modes = CheckboxesField("合作方式", choices=CoopMode.choices())
+    contact_name = StringField("联系人", description="联系方式仅平台技术经理人和管理员可见")
+    contact_phone = StringField("联系电话")
+    contact_email = StringField("联系邮箱")
+    submit = SubmitField("保存")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.field_code.choices = [("", "请选择")] + field_choices()
+
+    def values(self) -> dict:
+        """The submitted values as plain data for the services (text kept as typed)."""
+        return {name: field.data for name, field in self._fields.items()
+                if name not in ("csrf_token", "submit")}
+
+    def show_errors(self, error: DomainError) -> None:
+        """Put a service error (or every field error of an InvalidListing) on the form."""
+        if isinstance(error, InvalidListing):
+            for name, message in error.errors.items():
+                attach_error(self, DomainError(message, name))
+        else:
+            attach_error(self, error)
+
+
+def form_data(values: dict) -> dict:
+    """Service values -> form data: lists joined, enums to values, amounts and dates to text."""
+    def plain(value):
+        if isinstance(value, enum.Enum):
+            return value.value
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        if isinstance(value, date):
+            return value.isoformat()
+        return value
+
+    out = {}
+    for name, value in values.items():
+        if name in ("keywords", "industries"):
+            out[name] = "，".join(value or [])
+        elif name == "ip_items":
+            out[name] = [{k: plain(v) for k, v in item.items()} for item in value]
+        elif name == "trl":
+            out[name] = str(value) if value else ""
+        else:
+            out[name] = plain(value)
+    return out

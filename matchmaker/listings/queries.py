@@ -1,0 +1,60 @@
+"""Read-side helpers for listing pages: load one for a viewer, my listings, the review queue, related hits."""
+import logging
+
+from sqlalchemy import func
+
+from models import ListingStatus, Match
+
+from ..errors import NotFound
+from ..extensions import db
+from ..search_index import get_index
+from .access import can_view, review_scope
+from .documents import query_text
+from .kinds import ListingKind, kind_of
+
+RELATED_LIMIT = 8
+log = logging.getLogger(__name__)
+
+
+def get_listing(kind: ListingKind, listing_id: int, viewer):
+    """The listing if ``viewer`` may see it; NotFound otherwise (never reveals that it exists)."""
+    listing = db.session.get(kind.model, listing_id)
+    if listing is None or not can_view(listing, viewer):
+        raise NotFound(f"{kind.label}不存在或尚未发布")
+    return listing
+
+
+def match_counts(kind: ListingKind, ids: list[int]) -> dict[int, int]:
+    """Number of stored matches per listing id."""
+    column = Match.achievement_id if kind.name == "achievements" else Match.need_id
+    rows = db.session.execute(db.select(column, func.count()).where(column.in_(ids)).group_by(column))
+    return dict(rows.all())
+
+
+def my_listings(kind: ListingKind, user) -> list:
+    """The user's own listings of ``kind``, most recently changed first."""
+    m = kind.model
+    return db.session.scalars(db.select(m).where(m.owner_id == user.id).order_by(m.updated_at.desc())).all()
+
+
+def review_queue(kind: ListingKind, reviewer) -> list:
+    """Pending listings of ``kind`` that ``reviewer`` may review, oldest submission first."""
+    m = kind.model
+    stmt = db.select(m).where(m.status == ListingStatus.PENDING).order_by(m.submitted_at, m.id)
+    scope = review_scope(m, reviewer)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    return db.session.scalars(stmt).all()
+
+
+def related_listings(listing, limit: int = RELATED_LIMIT) -> list[tuple]:
+    """Published listings of the other kind that the engine finds for this one: [(listing, hit)]."""
+    other = kind_of(listing).other
+    try:
+        hits = get_index(other.name).search(query_text(listing), limit=limit * 2)
+    except Exception:  # a broken or rebuilding index must not take the detail page down
+        log.exception("related %s for %r failed", other.name, listing)
+        return []
+    rows = {o.id: o for o in db.session.scalars(db.select(other.model).where(
+        other.model.id.in_([int(h.id) for h in hits]), other.model.status == ListingStatus.PUBLISHED))}
+    return [(rows[int(h.id)], h) for h in hits if int(h.id) in rows][:limit]

@@ -1,0 +1,120 @@
+"""The routes both kinds share, registered once per blueprint (achievements, needs).
+
+Each view parses input, calls one service or query, and renders or redirects.
+"""
+import csv
+import io
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..errors import DomainError, InvalidTransition, ValidationError
+from ..security import can_see_private, public, role_required, signed_in
+from . import queries, services
+from .access import can_edit, can_review
+from .columns import export_columns, format_cell
+from .forms import ReasonForm, form_data
+from .display import register_template_helpers
+from .highlight import query_terms
+from .kinds import ListingKind
+from .search import SearchParams, search_listings
+
+ACTIONS = {"submit": ("已提交审核", services.submit_listing),
+           "withdraw": ("已撤回", services.withdraw_listing),
+           "close": ("已关闭", services.close_listing)}
+
+
+def register_listing_routes(bp, kind: ListingKind, form_class) -> None:
+    """Add search, detail, create, edit, lifecycle actions, 'mine' and export routes to ``bp``."""
+    register_template_helpers(bp)
+    prefix = kind.name
+
+    @bp.route("/")
+    @public
+    def index():
+        params = SearchParams.from_args(kind, request.args)
+        result = search_listings(kind, params, current_app.config["PER_PAGE"])
+        return render_template("listings/search.html", kind=kind, params=params, result=result,
+                               terms=query_terms(params.q))
+
+    @bp.route("/<int:listing_id>")
+    @public
+    def detail(listing_id: int):
+        listing = queries.get_listing(kind, listing_id, current_user)
+        return render_template("listings/detail.html", kind=kind, listing=listing,
+                               related=queries.related_listings(listing),
+                               show_private=can_see_private(current_user),
+                               may_edit=can_edit(listing, current_user),
+                               may_review=can_review(listing, current_user), reason_form=ReasonForm())
+
+    @bp.route("/new", methods=["GET", "POST"])
+    @role_required(kind.owner_role)
+    def create():
+        form = form_class()
+        if form.is_submitted():
+            try:
+                listing = services.create_listing(kind, current_user, form.values())
+            except DomainError as error:
+                form.show_errors(error)
+            else:
+                flash(f"{kind.label}已保存为草稿，提交审核后才会公开", "success")
+                return redirect(url_for(f"{prefix}.detail", listing_id=listing.id))
+        return render_template("listings/form.html", kind=kind, form=form, listing=None), \
+            422 if form.is_submitted() else 200
+
+    @bp.route("/<int:listing_id>/edit", methods=["GET", "POST"])
+    @signed_in
+    def edit(listing_id: int):
+        listing = queries.get_listing(kind, listing_id, current_user)
+        form = form_class() if request.method == "POST" else \
+            form_class(data=form_data(services.listing_values(listing)))
+        if form.is_submitted():
+            try:
+                services.update_listing(listing, current_user, form.values())
+            except (ValidationError, InvalidTransition) as error:
+                form.show_errors(error)
+            else:
+                flash("已保存" + ("，搜索结果已同步更新" if listing.is_published else ""), "success")
+                return redirect(url_for(f"{prefix}.detail", listing_id=listing.id))
+        return render_template("listings/form.html", kind=kind, form=form, listing=listing), \
+            422 if form.is_submitted() else 200
+
+    @bp.route("/<int:listing_id>/<any(submit, withdraw, close):action>", methods=["POST"])
+    @signed_in
+    def act(listing_id: int, action: str):
+        listing = queries.get_listing(kind, listing_id, current_user)
+        done, service = ACTIONS[action]
+        try:
+            service(listing, current_user)
+        except (ValidationError, InvalidTransition) as error:
+            flash(error.message, "error")
+        else:
+            flash(f"{kind.label}{done}", "success")
+        return redirect(url_for(f"{prefix}.detail", listing_id=listing.id))
+
+    @bp.route("/mine")
+    @role_required(kind.owner_role)
+    def mine():
+        listings = queries.my_listings(kind, current_user)
+        counts = queries.match_counts(kind, [x.id for x in listings])
+        return render_template("listings/mine.html", kind=kind, listings=listings, counts=counts)
+
+    @bp.route("/export.csv")
+    @public
+    def export():
+        params = SearchParams.from_args(kind, request.args)
+        result = search_listings(kind, params, per_page=current_app.config.get("EXPORT_LIMIT", 5000))
+        return csv_response(kind, result.items, can_see_private(current_user))
+
+
+def csv_response(kind: ListingKind, listings, private: bool) -> Response:
+    """A UTF-8 (with BOM, for Excel) CSV of listings; contact columns only when ``private``."""
+    columns = export_columns(kind.name, private)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["编号", "机构"] + [c.header for c in columns])
+    for x in listings:
+        writer.writerow([x.id, x.organization.name if x.organization else ""] +
+                        [format_cell(x, c.name) for c in columns])
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={kind.name}.csv"})
