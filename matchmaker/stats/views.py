@@ -1,2 +1,27 @@
-"""Routes of the stats blueprint."""
-from . import bp  # noqa: F401
+"""Statistics page (ECharts served locally) and one CSV download per chart."""
+from flask import Response, render_template
+
+from models import Role
+
+from . import bp
+from ..errors import NotFound
+from ..exports import write_csv
+from ..security import role_required
+from .services import CHARTS
+
+
+@bp.get("/")
+@role_required(Role.BROKER, Role.ADMIN)
+def index():
+    charts = {name: {"title": c.title, "kind": c.kind, "table": c.table()} for name, c in CHARTS.items()}
+    return render_template("stats/index.html", charts=charts)
+
+
+@bp.get("/<name>.csv")
+@role_required(Role.BROKER, Role.ADMIN)
+def download(name: str):
+    chart = CHARTS.get(name)
+    if chart is None:
+        raise NotFound("没有这项统计")
+    return Response(write_csv(*chart.table()), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename=stats-{name}.csv"})

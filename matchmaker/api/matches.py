@@ -1,0 +1,65 @@
+"""JSON endpoints for the broker queue: list, read, change state, add a note."""
+from flask import current_app, jsonify, request
+from flask_login import current_user
+
+from models import Match, Role
+
+from . import bp
+from ..extensions import db
+from ..matches.queue import QueueFilter, queue_query
+from ..matches.services import add_note, allowed_moves, change_state, get_match
+from ..security import role_required
+
+STAFF = (Role.BROKER, Role.ADMIN)
+
+
+def match_json(match: Match, full: bool = False) -> dict:
+    """The public fields of a match (no contacts); ``full`` adds parts, moves and history."""
+    data = {
+        "id": match.id, "score": round(match.score, 1), "state": match.state.value, "state_label": match.state.label,
+        "origin": match.origin.value, "broker_id": match.broker_id,
+        "need": {"id": match.need_id, "title": match.need.title, "field_code": match.need.field_code,
+                 "region": match.need.region},
+        "achievement": {"id": match.achievement_id, "title": match.achievement.title,
+                        "field_code": match.achievement.field_code, "region": match.achievement.region},
+        "shared_terms": (match.explanation or {}).get("shared_terms", []),
+        "created_at": match.created_at.isoformat(),
+    }
+    if full:
+        data["score_parts"] = match.score_parts
+        data["decline_reason"] = match.decline_reason.value if match.decline_reason else None
+        data["allowed_moves"] = [s.value for s in allowed_moves(current_user, match)]
+        data["events"] = [{"kind": e.kind, "from": e.from_state.value if e.from_state else None,
+                           "to": e.to_state.value if e.to_state else None, "detail": e.detail,
+                           "actor_id": e.actor_id, "at": e.created_at.isoformat()} for e in match.events]
+    return data
+
+
+@bp.get("/matches")
+@role_required(*STAFF)
+def list_matches():
+    f = QueueFilter.from_args(request.args, current_user)
+    page = db.paginate(queue_query(current_user, f), per_page=current_app.config["PER_PAGE"], error_out=False)
+    return jsonify(items=[match_json(m) for m in page.items], page=page.page, pages=page.pages, total=page.total)
+
+
+@bp.get("/matches/<int:match_id>")
+@role_required(*STAFF)
+def read_match(match_id: int):
+    return jsonify(match_json(get_match(match_id), full=True))
+
+
+@bp.post("/matches/<int:match_id>/state")
+@role_required(*STAFF)
+def set_match_state(match_id: int):
+    body = request.get_json(silent=True) or {}
+    match = change_state(get_match(match_id), body.get("state"), current_user, body.get("reason"), body.get("note"))
+    return jsonify(match_json(match, full=True))
+
+
+@bp.post("/matches/<int:match_id>/notes")
+@role_required(*STAFF)
+def add_match_note(match_id: int):
+    body = request.get_json(silent=True) or {}
+    note = add_note(get_match(match_id), current_user, body.get("body", ""))
+    return jsonify(id=note.id, body=note.body, created_at=note.created_at.isoformat()), 201

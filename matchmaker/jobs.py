@@ -1,0 +1,115 @@
+"""Background work: run inline (default) or on RQ/Redis, plus the periodic jobs and their scheduler.
+
+Jobs are named by dotted path ("matchmaker.matches.matching.match_listing_by_id") and take plain
+arguments, so an RQ worker in another process can run them inside its own app context.
+"""
+import importlib
+import logging
+
+import click
+from flask import Flask, current_app
+
+log = logging.getLogger(__name__)
+
+# name -> (dotted path of the job, APScheduler trigger, trigger arguments)
+PERIODIC_JOBS = {
+    "flush_outbox": ("matchmaker.notifications.mailer.send_due_mail", "interval", {"minutes": 1}),
+    "broker_digests": ("matchmaker.notifications.digests.send_broker_digests", "interval", None),
+    "saved_search_alerts": ("matchmaker.notifications.saved_searches.run_saved_search_alerts",
+                            "interval", {"minutes": 30}),
+    "weekly_shortlist": ("matchmaker.roadshows.shortlist.mail_weekly_shortlist", "cron",
+                         {"day_of_week": "mon", "hour": 8}),
+    "expire_needs": ("matchmaker.jobs.expire_needs", "cron", {"hour": 1}),
+}
+
+
+def resolve(path: str):
+    """The function named by a dotted path."""
+    module, _, name = path.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def run_job(path: str, *args):
+    """Run a job by path inside an app context (pushing a fresh app when there is none, as in RQ)."""
+    from flask import has_app_context
+
+    if has_app_context():
+        return resolve(path)(*args)
+    from . import create_app
+
+    with create_app().app_context():
+        return resolve(path)(*args)
+
+
+def enqueue(path: str, *args):
+    """Run ``path(*args)`` now (JOB_QUEUE=inline) or put it on the RQ queue (JOB_QUEUE=redis)."""
+    if current_app.config["JOB_QUEUE"] == "redis":
+        from redis import Redis
+        from rq import Queue
+
+        queue = Queue("matchmaker", connection=Redis.from_url(current_app.config["REDIS_URL"]))
+        return queue.enqueue(run_job, path, *args)
+    return run_job(path, *args)
+
+
+def expire_needs() -> int:
+    """Expire needs past their deadline through the listings service; returns how many."""
+    from .listings.services import expire_needs as expire
+
+    return len(expire())
+
+
+def trigger_args(name: str, app: Flask) -> dict:
+    """The trigger arguments of a periodic job (the digest interval comes from config)."""
+    _, _, args = PERIODIC_JOBS[name]
+    return args if args is not None else {"hours": app.config["DIGEST_INTERVAL_HOURS"]}
+
+
+def run_periodic(app: Flask, name: str):
+    """Run (or enqueue) one periodic job in ``app``'s context, logging instead of dying on errors."""
+    with app.app_context():
+        try:
+            result = enqueue(PERIODIC_JOBS[name][0])
+            log.info("job %s: %s", name, result)
+            return result
+        except Exception:  # one failing job must not stop the scheduler
+            log.exception("periodic job %s failed", name)
+            return None
+
+
+def build_scheduler(app: Flask, blocking: bool = False):
+    """An APScheduler with every periodic job registered (blocking for `flask worker`)."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="UTC")
+    for name, (_, trigger, _) in PERIODIC_JOBS.items():
+        scheduler.add_job(run_periodic, trigger, args=(app, name), id=name, coalesce=True,
+                          max_instances=1, **trigger_args(name, app))
+    return scheduler
+
+
+def start_background_scheduler(app: Flask):
+    """Start the in-process scheduler once when SCHEDULER_ENABLED (and not under tests)."""
+    if not app.config.get("SCHEDULER_ENABLED") or app.testing or "scheduler" in app.extensions:
+        return None
+    scheduler = build_scheduler(app)
+    scheduler.start()
+    app.extensions["scheduler"] = scheduler
+    return scheduler
+
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run every periodic job once and exit (for cron).")
+@click.option("--job", "only", multiple=True, type=click.Choice(sorted(PERIODIC_JOBS)),
+              help="With --once: run only these jobs.")
+def worker_command(once: bool, only: tuple[str, ...]) -> None:
+    """Run the periodic jobs (outbox, digests, alerts, weekly shortlist, need expiry) on a scheduler."""
+    app = current_app._get_current_object()
+    if once:
+        for name in only or PERIODIC_JOBS:
+            click.echo(f"{name}: {run_periodic(app, name)}")
+        return
+    click.echo(f"Scheduler running {len(PERIODIC_JOBS)} jobs (Ctrl+C to stop).")
+    build_scheduler(app, blocking=True).start()

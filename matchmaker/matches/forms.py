@@ -1,0 +1,37 @@
+"""Forms of the broker's match page."""
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+
+from models import ContractType, DeclineReason, MatchState
+
+
+class StateForm(FlaskForm):
+    """Move a match to another state; declining needs a reason."""
+
+    to_state = SelectField("变更为", choices=MatchState.choices(), validators=[DataRequired()])
+    reason = SelectField("婉拒原因", choices=[("", "（婉拒时必选）")] + DeclineReason.choices(),
+                         validators=[Optional()])
+    note = TextAreaField("说明", validators=[Optional()])
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField("备注", validators=[DataRequired(message="备注不能为空")])
+
+
+class DealForm(FlaskForm):
+    contract_type = SelectField("合同类型", choices=ContractType.choices(), validators=[DataRequired()])
+    amount = DecimalField("合同金额（万元）", places=2, validators=[InputRequired(message="请填写金额"),
+                                                            NumberRange(min=0)])
+    signed_on = DateField("签约日期", validators=[DataRequired(message="请填写签约日期")])
+
+
+class AssignForm(FlaskForm):
+    broker_id = SelectField("改派给", coerce=int, choices=[])
+
+
+class ManualMatchForm(FlaskForm):
+    need_id = IntegerField(validators=[DataRequired()])
+    achievement_id = IntegerField(validators=[DataRequired()])
+    reason = StringField("匹配理由", validators=[Optional()])
+

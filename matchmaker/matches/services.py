@@ -1,0 +1,157 @@
+"""A match's workflow: the state table, who may move it, notes, introductions and deals."""
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from models import ContractType, Deal, DeclineReason, Match, MatchEvent, MatchNote, MatchState, Role, User
+
+from ..audit import record_audit
+from ..errors import Forbidden, InvalidTransition, NotFound, ValidationError
+from ..extensions import db
+from ..notifications.services import link_to, notify
+from .assignment import OPEN_STATES, set_broker
+
+S = MatchState
+# The one table of allowed moves; DECLINED and CLOSED are reachable from every open state.
+TRANSITIONS: dict[MatchState, tuple[MatchState, ...]] = {
+    S.NEW: (S.CONTACTED,),
+    S.CONTACTED: (S.INTRODUCED,),
+    S.INTRODUCED: (S.ROADSHOW,),
+    S.ROADSHOW: (S.NEGOTIATING,),
+    S.NEGOTIATING: (S.DEAL,),
+    S.DEAL: (),
+    S.DECLINED: (),
+    S.CLOSED: (),
+}
+for _state in OPEN_STATES:
+    TRANSITIONS[_state] += (S.DECLINED, S.CLOSED)
+
+# The funnel order, used by statistics and the shortlist ("not yet presented").
+PIPELINE = (S.NEW, S.CONTACTED, S.INTRODUCED, S.ROADSHOW, S.NEGOTIATING, S.DEAL)
+
+
+def get_match(match_id: int) -> Match:
+    """The match with ``match_id``, or NotFound."""
+    match = db.session.get(Match, match_id)
+    if match is None:
+        raise NotFound("匹配不存在")
+    return match
+
+
+def may_work(user: User, match: Match) -> bool:
+    """Admins, the assigned broker, and any broker while the match sits in the shared queue."""
+    if user.has_role(Role.ADMIN):
+        return True
+    return user.has_role(Role.BROKER) and match.broker_id in (None, user.id)
+
+
+def allowed_moves(user: User, match: Match) -> tuple[MatchState, ...]:
+    """The states ``user`` may move ``match`` to (empty when they may not work it)."""
+    return TRANSITIONS[match.state] if may_work(user, match) else ()
+
+
+def check_can_work(user: User, match: Match) -> None:
+    """Raise Forbidden unless ``user`` may work ``match``; a broker takes a shared-queue match."""
+    if not may_work(user, match):
+        raise Forbidden("只有负责该匹配的技术经理人或管理员可以操作")
+    if match.broker_id is None and user.has_role(Role.BROKER):
+        set_broker(match, user, user, f"{user.name} 从共享队列认领")
+
+
+def change_state(match: Match, to_state: MatchState | str, actor: User, reason: str | None = None,
+                 note: str | None = None, commit: bool = True) -> Match:
+    """Move ``match`` along TRANSITIONS; declining needs a reason (and text for "other")."""
+    to_state = MatchState.parse(to_state)
+    if to_state is None or to_state not in TRANSITIONS[match.state]:
+        raise InvalidTransition(f"不能从「{match.state.label}」变更为「{getattr(to_state, 'label', to_state)}」")
+    if to_state == S.DEAL and match.deal is None:
+        raise ValidationError("请通过「记录成交」填写合同类型、金额和日期")
+    check_can_work(actor, match)
+    note = (note or "").strip() or None
+    if to_state == S.DECLINED:
+        decline = DeclineReason.parse(reason)
+        if decline is None:
+            raise ValidationError("婉拒时必须选择原因", field="reason")
+        if decline == DeclineReason.OTHER and not note:
+            raise ValidationError("选择「其他」时请填写具体原因", field="note")
+        match.decline_reason, match.decline_note = decline, note
+    from_state, match.state = match.state, to_state
+    db.session.add(MatchEvent(match=match, actor_id=actor.id, kind="state", from_state=from_state,
+                              to_state=to_state, detail=note))
+    record_audit(actor, "match.state", match, from_state=from_state.value, to_state=to_state.value,
+                 reason=match.decline_reason.value if to_state == S.DECLINED else None)
+    if to_state == S.INTRODUCED:
+        announce_introduction(match)
+    if commit:
+        db.session.commit()
+    return match
+
+
+def announce_introduction(match: Match) -> None:
+    """Tell both owners they were introduced; only public titles cross sides, never contacts."""
+    need, ach = match.need, match.achievement
+    broker = match.broker.name if match.broker else "平台技术经理人"
+    for owner, mine, other, label in ((need.owner, need, ach, "科技成果"), (ach.owner, ach, need, "技术需求")):
+        if owner is None:
+            continue
+        notify(owner, "introduction", f"对接引荐：{mine.title}",
+               f"技术经理人{broker}为您的「{mine.title}」引荐了{label}「{other.title}」。"
+               f"后续对接由技术经理人安排，请留意站内消息。",
+               link_to("matches.mine"))
+
+
+def add_note(match: Match, author: User, body: str) -> MatchNote:
+    """Add a broker's note to ``match``, log it and commit."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError("备注不能为空", field="body")
+    check_can_work(author, match)
+    note = MatchNote(match=match, author_id=author.id, body=body)
+    db.session.add(note)
+    db.session.add(MatchEvent(match=match, actor_id=author.id, kind="note", detail=body[:200]))
+    record_audit(author, "match.note", match)
+    db.session.commit()
+    return note
+
+
+def parse_amount(value) -> Decimal:
+    """A non-negative amount in 万元 with at most two decimals."""
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError("金额必须是数字（万元）", field="amount") from None
+    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError("金额必须是非负数，最多两位小数", field="amount")
+    return amount
+
+
+def record_deal(match: Match, actor: User, contract_type: ContractType | str, amount, signed_on: date) -> Deal:
+    """Record the signed contract and move the match to DEAL; commits."""
+    contract = ContractType.parse(contract_type)
+    if contract is None:
+        raise ValidationError("请选择合同类型", field="contract_type")
+    if not isinstance(signed_on, date):
+        raise ValidationError("请填写签约日期", field="signed_on")
+    if S.DEAL not in TRANSITIONS[match.state]:
+        raise InvalidTransition(f"「{match.state.label}」状态下不能记录成交，请先进入洽谈")
+    check_can_work(actor, match)
+    match.deal = Deal(match=match, contract_type=contract, amount=parse_amount(amount),
+                      signed_on=signed_on, recorded_by_id=actor.id)
+    db.session.add(MatchEvent(match=match, actor_id=actor.id, kind="deal",
+                              detail=f"{contract.label} {match.deal.amount} 万元 {signed_on.isoformat()}"))
+    change_state(match, S.DEAL, actor, commit=False)
+    record_audit(actor, "match.deal", match, contract_type=contract.value, amount=str(match.deal.amount))
+    db.session.commit()
+    return match.deal
+
+
+def introductions_for(user: User) -> list[Match]:
+    """Matches involving ``user``'s listings that a broker has introduced (introduced or later)."""
+    from models import Achievement, Need
+
+    shown = [s for s in PIPELINE if PIPELINE.index(s) >= PIPELINE.index(S.INTRODUCED)]
+    stmt = (db.select(Match).join(Need, Match.need_id == Need.id)
+            .join(Achievement, Match.achievement_id == Achievement.id)
+            .filter(db.or_(Need.owner_id == user.id, Achievement.owner_id == user.id),
+                    Match.state.in_(shown))
+            .order_by(Match.updated_at.desc()))
+    return list(db.session.scalars(stmt))

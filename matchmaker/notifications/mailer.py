@@ -1,0 +1,110 @@
+"""The outbox worker: send due mail over SMTP, retry with exponential backoff, never lose a row."""
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+import smtplib
+
+from flask import current_app
+
+from models import OutboxEmail, OutboxStatus, utcnow
+
+from ..extensions import db
+
+RETRY_BASE_SECONDS = 60  # first retry after a minute, then 2, 4, 8 ... minutes
+RETRY_MAX_SECONDS = 6 * 3600
+CLAIM_SECONDS = 300  # a row claimed by a worker that died is retried after this
+SMTP_TIMEOUT = 10
+
+
+def backoff(attempts: int) -> timedelta:
+    """Delay before the next try after ``attempts`` failed ones."""
+    base = current_app.config.get("MAIL_RETRY_BASE_SECONDS", RETRY_BASE_SECONDS)
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), RETRY_MAX_SECONDS))
+
+
+def build_message(mail: OutboxEmail) -> EmailMessage:
+    """The RFC 5322 message (UTF-8) for an outbox row."""
+    msg = EmailMessage()
+    msg["From"] = current_app.config["MAIL_SENDER"]
+    msg["To"] = mail.to_addr
+    msg["Subject"] = mail.subject
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(idstring=f"outbox{mail.id}")
+    msg.set_content(mail.body)
+    return msg
+
+
+def open_smtp() -> smtplib.SMTP:
+    """A connected (and, when configured, TLS-wrapped and logged-in) SMTP client."""
+    cfg = current_app.config
+    smtp = smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=SMTP_TIMEOUT)
+    if cfg.get("MAIL_USE_TLS"):
+        smtp.starttls()
+    if cfg.get("MAIL_USERNAME"):
+        smtp.login(cfg["MAIL_USERNAME"], cfg.get("MAIL_PASSWORD") or "")
+    return smtp
+
+
+def claim(mail_id: int, now: datetime) -> bool:
+    """Take a due row for this worker (so two workers never send it twice); commits."""
+    result = db.session.execute(
+        db.update(OutboxEmail)
+        .where(OutboxEmail.id == mail_id, OutboxEmail.status == OutboxStatus.PENDING,
+               OutboxEmail.next_attempt_at <= now)
+        .values(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS)))
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def record_failure(mail: OutboxEmail, error: Exception, now: datetime) -> None:
+    """Count a failed try: schedule the next one, or mark FAILED after MAIL_MAX_ATTEMPTS; commits."""
+    mail.attempts += 1
+    mail.last_error = f"{type(error).__name__}: {error}"[:1000]
+    if mail.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        mail.status = OutboxStatus.FAILED
+    else:
+        mail.next_attempt_at = now + backoff(mail.attempts)
+    db.session.commit()
+
+
+def send_due_mail(now: datetime | None = None, limit: int = 200) -> dict:
+    """Send every due PENDING row; return {"sent": n, "failed": n, "pending": n}."""
+    now = now or utcnow()
+    ids = db.session.scalars(db.select(OutboxEmail.id)
+                             .filter(OutboxEmail.status == OutboxStatus.PENDING,
+                                     OutboxEmail.next_attempt_at <= now)
+                             .order_by(OutboxEmail.next_attempt_at, OutboxEmail.id).limit(limit)).all()
+    counts = {"sent": 0, "failed": 0}
+    smtp = None
+    try:
+        for mail_id in ids:
+            if not claim(mail_id, now):
+                continue
+            mail = db.session.get(OutboxEmail, mail_id)
+            try:
+                smtp = smtp or open_smtp()
+                smtp.send_message(build_message(mail))
+            except (OSError, smtplib.SMTPException) as exc:
+                record_failure(mail, exc, now)
+                counts["failed"] += 1
+                smtp = close_quietly(smtp)
+                continue
+            mail.status, mail.sent_at, mail.last_error = OutboxStatus.SENT, utcnow(), None
+            mail.attempts += 1
+            db.session.commit()
+            counts["sent"] += 1
+    finally:
+        close_quietly(smtp)
+    counts["pending"] = db.session.scalar(db.select(db.func.count(OutboxEmail.id))
+                                          .filter_by(status=OutboxStatus.PENDING))
+    return counts
+
+
+def close_quietly(smtp: smtplib.SMTP | None) -> None:
+    """Close an SMTP connection, ignoring a server that already went away; returns None."""
+    if smtp is not None:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
+    return None

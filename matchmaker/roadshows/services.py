@@ -1,0 +1,124 @@
+"""Roadshows (路演): events, their ordered programme, who presented and the outcome."""
+from datetime import datetime
+
+from models import Achievement, ListingStatus, Match, MatchState, Roadshow, RoadshowItem, RoadshowStatus, Role, User
+
+from ..audit import record_audit
+from ..errors import Forbidden, NotFound, ValidationError
+from ..extensions import db
+from ..matches.services import change_state
+
+
+def check_organizer(user: User) -> None:
+    """Only brokers and admins run roadshows."""
+    if not user.has_role(Role.BROKER, Role.ADMIN):
+        raise Forbidden("只有技术经理人和管理员可以组织路演")
+
+
+def get_roadshow(roadshow_id: int) -> Roadshow:
+    """The roadshow with ``roadshow_id``, or NotFound."""
+    roadshow = db.session.get(Roadshow, roadshow_id)
+    if roadshow is None:
+        raise NotFound("路演不存在")
+    return roadshow
+
+
+def create_roadshow(organizer: User, title: str, starts_at: datetime, place: str | None = None,
+                    link: str | None = None, focus_field_code: str | None = None) -> Roadshow:
+    """Create a planned roadshow; it needs a title, a date and a place or a link; commits."""
+    check_organizer(organizer)
+    title, place, link = (title or "").strip(), (place or "").strip() or None, (link or "").strip() or None
+    if not title:
+        raise ValidationError("请填写路演名称", field="title")
+    if not isinstance(starts_at, datetime):
+        raise ValidationError("请填写路演时间", field="starts_at")
+    if not place and not link:
+        raise ValidationError("请填写地点或线上链接", field="place")
+    roadshow = Roadshow(title=title, starts_at=starts_at, place=place, link=link,
+                        focus_field_code=focus_field_code or None, organizer_id=organizer.id)
+    db.session.add(roadshow)
+    record_audit(organizer, "roadshow.create", roadshow, title=title)
+    db.session.commit()
+    return roadshow
+
+
+def add_item(roadshow: Roadshow, actor: User, match: Match | None = None,
+             achievement: Achievement | None = None) -> RoadshowItem:
+    """Append a match (moving an introduced one to 路演) or an achievement to the programme; commits."""
+    check_organizer(actor)
+    if (match is None) == (achievement is None):
+        raise ValidationError("请选择一条匹配或一项成果")
+    if roadshow.status != RoadshowStatus.PLANNED:
+        raise ValidationError("只能向筹备中的路演添加项目")
+    if any((match and i.match_id == match.id) or (achievement and i.achievement_id == achievement.id)
+           for i in roadshow.items):
+        raise ValidationError("该项目已在路演议程中")
+    if achievement is not None and achievement.status != ListingStatus.PUBLISHED:
+        raise ValidationError("只能添加已发布的成果")
+    item = RoadshowItem(roadshow=roadshow, match=match, achievement=achievement,
+                        position=max((i.position for i in roadshow.items), default=-1) + 1)
+    db.session.add(item)
+    if match is not None and match.state == MatchState.INTRODUCED:
+        change_state(match, MatchState.ROADSHOW, actor, note=f"加入路演「{roadshow.title}」", commit=False)
+    record_audit(actor, "roadshow.add_item", roadshow, match_id=getattr(match, "id", None),
+                 achievement_id=getattr(achievement, "id", None))
+    db.session.commit()
+    return item
+
+
+def move_item(roadshow: Roadshow, item_id: int, offset: int, actor: User) -> Roadshow:
+    """Move one programme item up (offset -1) or down (+1); commits."""
+    check_organizer(actor)
+    items = list(roadshow.items)
+    index = next((n for n, i in enumerate(items) if i.id == item_id), None)
+    if index is None:
+        raise NotFound("议程项目不存在")
+    target = min(max(index + offset, 0), len(items) - 1)
+    items.insert(target, items.pop(index))
+    for position, item in enumerate(items):
+        item.position = position
+    record_audit(actor, "roadshow.reorder", roadshow, order=[i.id for i in items])
+    db.session.commit()
+    return roadshow
+
+
+def remove_item(roadshow: Roadshow, item_id: int, actor: User) -> Roadshow:
+    """Take one item off the programme; commits."""
+    check_organizer(actor)
+    item = next((i for i in roadshow.items if i.id == item_id), None)
+    if item is None:
+        raise NotFound("议程项目不存在")
+    roadshow.items.remove(item)
+    record_audit(actor, "roadshow.remove_item", roadshow, item_id=item_id)
+    db.session.commit()
+    return roadshow
+
+
+def record_presentation(roadshow: Roadshow, item_id: int, actor: User, presenter: str, outcome: str) -> RoadshowItem:
+    """Record who presented an item and what came of it; commits."""
+    check_organizer(actor)
+    item = next((i for i in roadshow.items if i.id == item_id), None)
+    if item is None:
+        raise NotFound("议程项目不存在")
+    item.presenter, item.outcome = (presenter or "").strip() or None, (outcome or "").strip() or None
+    record_audit(actor, "roadshow.presentation", roadshow, item_id=item.id, presenter=item.presenter)
+    db.session.commit()
+    return item
+
+
+def set_roadshow_status(roadshow: Roadshow, status: RoadshowStatus | str, actor: User) -> Roadshow:
+    """Mark a roadshow held or cancelled (or planned again); commits."""
+    check_organizer(actor)
+    status = RoadshowStatus.parse(status)
+    if status is None:
+        raise ValidationError("未知的路演状态")
+    roadshow.status = status
+    record_audit(actor, "roadshow.status", roadshow, status=status.value)
+    db.session.commit()
+    return roadshow
+
+
+def upcoming_roadshows() -> list[Roadshow]:
+    """Planned roadshows, soonest first (for the add-to-roadshow picker)."""
+    return list(db.session.scalars(db.select(Roadshow).filter_by(status=RoadshowStatus.PLANNED)
+                                   .order_by(Roadshow.starts_at)))

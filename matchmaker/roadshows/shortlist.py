@@ -1,0 +1,128 @@
+"""The weekly roadshow shortlist: the week's best matches not yet presented, as XLSX or CSV."""
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from models import (Achievement, DigestLog, ListingStatus, Match, MatchState, Need, RoadshowItem, Roadshow,
+                    RoadshowStatus, Role, User, utcnow)
+
+from ..exports import write_csv, write_xlsx
+from ..extensions import db
+from ..listings.taxonomy import field_label, top_code
+from ..notifications.services import link_to, notify
+
+SHORTLIST_STATES = (MatchState.NEW, MatchState.CONTACTED, MatchState.INTRODUCED)
+WEEKLY_DECAY = 0.9  # freshness: a match's rank loses 10% for every week of age
+DEFAULT_LIMIT = 30
+SUMMARY_CHARS = 200
+PUBLIC_COLUMNS = ("序号", "匹配度", "技术领域", "需求标题", "需求摘要", "成果标题", "成果摘要", "地区",
+                  "技术经理人", "状态", "匹配日期")
+CONTACT_COLUMNS = ("需求联系人", "需求电话", "需求邮箱", "成果联系人", "成果电话", "成果邮箱")
+AUDIENCES = ("public", "broker")
+
+
+def iso_week(day: date) -> str:
+    """'2026-W47' for a date."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def parse_iso_week(text: str) -> tuple[date, date]:
+    """(Monday, Sunday) of an ISO week written 'YYYY-Www'; ValueError when malformed."""
+    year, sep, week = (text or "").strip().upper().partition("-W")
+    if not sep:
+        raise ValueError(f"not an ISO week: {text!r}")
+    monday = date.fromisocalendar(int(year), int(week), 1)
+    return monday, monday + timedelta(days=6)
+
+
+def presented_match_ids() -> set[int]:
+    """Matches already on a roadshow programme that was not cancelled."""
+    stmt = (db.select(RoadshowItem.match_id).join(Roadshow)
+            .filter(RoadshowItem.match_id.is_not(None), Roadshow.status != RoadshowStatus.CANCELLED))
+    return set(db.session.scalars(stmt))
+
+
+def rank_value(match: Match, week_end: datetime) -> float:
+    """Score discounted by age in weeks at the end of the shortlist's week."""
+    age_weeks = max((week_end - match.created_at).total_seconds(), 0) / (7 * 86400)
+    return match.score * WEEKLY_DECAY ** age_weeks
+
+
+def shortlist_matches(week: str, field_code: str | None = None, limit: int = DEFAULT_LIMIT) -> list[Match]:
+    """The week's best open matches not yet presented, ranked by score and freshness."""
+    _, sunday = parse_iso_week(week)
+    week_end = datetime.combine(sunday + timedelta(days=1), time.min)
+    stmt = (db.select(Match).join(Need, Match.need_id == Need.id)
+            .join(Achievement, Match.achievement_id == Achievement.id)
+            .filter(Match.state.in_(SHORTLIST_STATES), Match.created_at < week_end,
+                    Need.status == ListingStatus.PUBLISHED, Achievement.status == ListingStatus.PUBLISHED))
+    presented = presented_match_ids()
+    matches = [m for m in db.session.scalars(stmt) if m.id not in presented]
+    if field_code:
+        matches = [m for m in matches if field_code in {m.need.field_code, m.achievement.field_code,
+                                                         top_code(m.need.field_code),
+                                                         top_code(m.achievement.field_code)}]
+    matches.sort(key=lambda m: (-rank_value(m, week_end), -m.created_at.timestamp(), m.id))
+    return matches[:limit]
+
+
+def clip(text: str | None) -> str:
+    """A summary cut to SUMMARY_CHARS characters."""
+    text = " ".join((text or "").split())
+    return text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS - 1] + "…"
+
+
+def shortlist_rows(matches: list[Match], audience: str) -> tuple[tuple[str, ...], list[list]]:
+    """(header, rows) for an audience; only the broker audience gets contact details."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience must be one of {AUDIENCES}")
+    header = PUBLIC_COLUMNS + (CONTACT_COLUMNS if audience == "broker" else ())
+    rows = []
+    for n, m in enumerate(matches, 1):
+        need, ach = m.need, m.achievement
+        row = [n, round(m.score, 1), field_label(need.field_code or ach.field_code), need.title,
+               clip(need.description), ach.title, clip(ach.summary), need.region or ach.region or "",
+               m.broker.name if m.broker else "共享队列", m.state.label, m.created_at.date().isoformat()]
+        if audience == "broker":
+            row += [need.contact_name, need.contact_phone, need.contact_email,
+                    ach.contact_name, ach.contact_phone, ach.contact_email]
+        rows.append(["" if v is None else v for v in row])
+    return header, rows
+
+
+def export_shortlist(week: str, fmt: str, audience: str = "public", field_code: str | None = None,
+                     limit: int = DEFAULT_LIMIT) -> tuple[bytes, int]:
+    """The shortlist file's bytes in ``fmt`` ("xlsx"/"csv") and its number of rows."""
+    header, rows = shortlist_rows(shortlist_matches(week, field_code, limit), audience)
+    if fmt == "csv":
+        return write_csv(header, rows), len(rows)
+    if fmt == "xlsx":
+        return write_xlsx(header, rows, f"{week} 路演推荐清单", sheet="路演推荐清单", wide=("需求摘要", "成果摘要")), len(rows)
+    raise ValueError("format must be xlsx or csv")
+
+
+def mail_weekly_shortlist(now: datetime | None = None) -> int:
+    """Tell every broker of this week's shortlist once (in-app + outbox); returns how many; commits."""
+    now = now or utcnow()
+    week = iso_week(now.date())
+    matches = shortlist_matches(week)
+    if not matches:
+        return 0
+    lines = [f"{n}. [{m.score:.0f}] {m.need.title} ⇄ {m.achievement.title}" for n, m in enumerate(matches[:10], 1)]
+    link = link_to("roadshows.shortlist", week=week)
+    sent = 0
+    for broker in db.session.scalars(db.select(User).filter_by(role=Role.BROKER, active=True).order_by(User.id)):
+        try:
+            with db.session.begin_nested():  # once per broker and week, even if the job runs twice
+                db.session.add(DigestLog(user_id=broker.id, kind="weekly_shortlist", period_key=week,
+                                         item_count=len(matches), created_at=now))
+                db.session.flush()
+        except IntegrityError:
+            continue
+        notify(broker, "weekly_shortlist", f"{week} 路演推荐清单（{len(matches)} 项）",
+               "本周推荐路演的匹配（按匹配度与新鲜度排序）：\n" + "\n".join(lines) + "\n\n完整清单可在平台下载。",
+               link)
+        sent += 1
+    db.session.commit()
+    return sent
