@@ -55,7 +55,6 @@ def register_cli(app: Flask) -> None:
     from .notifications.cli import send_mail_command
     from .roadshows.cli import roadshow_cli
 
-    for command in (create_admin_command, taxonomy_cli, seed_demo_command):
-        app.cli.add_command(command)
-    for command in (match_command, roadshow_cli, send_mail_command, worker_command):
+    for command in (create_admin_command, taxonomy_cli, seed_demo_command, match_command, roadshow_cli,
+                    send_mail_command, worker_command):
         app.cli.add_command(command)

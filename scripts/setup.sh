@@ -16,9 +16,16 @@ echo "==> technical-field taxonomy"
 "$FLASK" taxonomy load
 echo "==> demo data"
 "$FLASK" seed-demo | tee instance/demo-logins.txt
-if grep -q reindex <<<"$("$FLASK" --help)"; then  # added by the listings work
+# Commands other parts of the app add; run them when they exist.
+COMMANDS=$("$FLASK" --help)
+has_command() { grep -qE "^  $1( |$)" <<<"$COMMANDS"; }
+if has_command reindex; then
   echo "==> search index"
   "$FLASK" reindex
+  if has_command match; then
+    echo "==> matches for the brokers' queues"
+    "$FLASK" match --all
+  fi
 fi
 
 echo
