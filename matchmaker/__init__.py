@@ -43,10 +43,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import (achievements, admin, api, auth, main, matches, needs, notifications,
+    from . import (achievements, admin, api, auth, importer, main, matches, needs, notifications,
                    review, roadshows, stats)
 
-    for package in (main, auth, achievements, needs, review, matches, roadshows, admin, api,
+    for package in (main, auth, achievements, needs, review, importer, matches, roadshows, admin, api,
                     notifications, stats):
         app.register_blueprint(package.bp)
 

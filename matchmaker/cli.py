@@ -58,3 +58,8 @@ def register_cli(app: Flask) -> None:
     for command in (create_admin_command, taxonomy_cli, seed_demo_command, match_command, roadshow_cli,
                     send_mail_command, worker_command):
         app.cli.add_command(command)
+    from .importer.cli import import_group
+    from .listings.cli import expire_needs_command, reindex_command
+
+    for command in (import_group, reindex_command, expire_needs_command):
+        app.cli.add_command(command)

@@ -51,7 +51,7 @@ def listing_values(listing) -> dict:
     return values
 
 
-def _apply(listing, values: dict) -> list[str]:
+def apply_values(listing, values: dict) -> list[str]:
     """Set cleaned values on the listing; return the names of the fields that changed."""
     changed = []
     items = values.pop("ip_items", None)
@@ -73,7 +73,7 @@ def create_listing(kind: ListingKind, owner, data: dict):
         raise Forbidden(f"只有{kind.owner_role.label}可以发布{kind.label}")
     listing = kind.model(owner=owner, organization=owner.organization, status=S.DRAFT,
                          index_state=IndexState.SYNCED)
-    _apply(listing, clean_listing(kind, data))
+    apply_values(listing, clean_listing(kind, data))
     db.session.add(listing)
     db.session.flush()
     record_audit(owner, f"{kind.object_type}.create", listing)
@@ -89,7 +89,7 @@ def update_listing(listing, actor, data: dict):
     if listing.status not in EDITABLE:
         raise InvalidTransition(f"{listing.status.label}状态下不能修改" +
                                 ("，请先撤回" if listing.status == S.PENDING else ""))
-    changed = _apply(listing, clean_listing(kind, data))
+    changed = apply_values(listing, clean_listing(kind, data))
     if changed:
         if listing.status == S.PUBLISHED:
             listing.index_state = IndexState.PENDING

@@ -1,0 +1,96 @@
+"""Read an uploaded table (CSV in UTF-8 with or without BOM or GBK, or XLSX) into numbered rows."""
+import csv
+import io
+import os
+import unicodedata
+import zipfile
+
+from ..errors import DomainError
+from ..listings.columns import COLUMNS, Column
+
+
+class UnreadableFile(DomainError):
+    """The file could not be read as a table at all (nothing is imported)."""
+
+    status_code = 400
+
+
+def decode_csv(raw: bytes) -> str:
+    """Text of a CSV file: UTF-8 (BOM or not) first, then GB18030 (a superset of GBK)."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFile("无法识别文件编码：请保存为 UTF-8 或 GBK 编码的 CSV")
+
+
+def _csv_rows(raw: bytes) -> list[list]:
+    text = decode_csv(raw)
+    try:
+        return [row for row in csv.reader(io.StringIO(text))]
+    except csv.Error as exc:
+        raise UnreadableFile(f"CSV 格式错误：{exc}") from exc
+
+
+def _xlsx_rows(raw: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise UnreadableFile("无法打开 Excel 文件：请使用 .xlsx 格式") from exc
+    sheet = book.worksheets[0]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    book.close()
+    return rows
+
+
+def _norm(header) -> str:
+    text = unicodedata.normalize("NFKC", str(header or "")).replace(" ", "").strip()
+    return text.lstrip("*").rstrip("*")
+
+
+def map_headers(kind_name: str, headers: list) -> dict[int, Column]:
+    """Column position -> Column for the headers we know; UnreadableFile when a required one is missing."""
+    wanted = {}
+    for column in COLUMNS[kind_name]:
+        for name in (column.header,) + column.aliases:
+            wanted[_norm(name)] = column
+    found = {i: wanted[_norm(h)] for i, h in enumerate(headers) if _norm(h) in wanted}
+    missing = [c.header for c in COLUMNS[kind_name] if c.required and c not in found.values()]
+    if missing:
+        raise UnreadableFile(f"缺少必填列：{'、'.join(missing)}（第 1 行应为表头，可下载导入模板对照）")
+    return found
+
+
+def read_table(kind_name: str, raw: bytes, filename: str) -> list[tuple[int, dict]]:
+    """[(row number, {field name: cell})] for every non-blank data row; row 1 is the header."""
+    ext = os.path.splitext(filename or "")[1].lower()
+    if ext == ".xlsx":
+        rows = _xlsx_rows(raw)
+    elif ext in (".csv", ".txt"):
+        rows = _csv_rows(raw)
+    else:
+        raise UnreadableFile("只支持 .csv 和 .xlsx 文件")
+    if not rows:
+        raise UnreadableFile("文件是空的")
+    columns = map_headers(kind_name, rows[0])
+    out = []
+    for number, row in enumerate(rows[1:], start=2):
+        cells = {col.name: row[i] for i, col in columns.items() if i < len(row)}
+        if any(v not in (None, "") and str(v).strip() for v in cells.values()):
+            out.append((number, cells))
+    return out
+
+
+def read_file(kind_name: str, path: str) -> list[tuple[int, dict]]:
+    """read_table for a file on disk; UnreadableFile when it cannot be opened."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        raise UnreadableFile(f"无法读取文件：{exc.strerror or exc}") from exc
+    return read_table(kind_name, raw, path)

@@ -1,0 +1,228 @@
+"""Listing lifecycle: each transition, who may do it, the audit trail and the index kept in step."""
+from datetime import date, timedelta
+
+import pytest
+
+from matchmaker.extensions import db as _db
+from matchmaker.errors import Forbidden, InvalidTransition, ValidationError
+from matchmaker.listings import services
+from matchmaker.listings.kinds import ACHIEVEMENTS, NEEDS
+from matchmaker.listings.validation import InvalidListing, normalize_patent_number
+from matchmaker.search_index import forget_indexes, get_index, resync_pending
+from models import AuditLog, BrokerCoverage, IndexState, ListingStatus, Role, TechField, read_taxonomy_file
+
+from listing_data import achievement_data, indexed_ids, need_data, published
+
+
+@pytest.fixture
+def taxonomy(db, app):
+    """The default taxonomy in the DB (broker coverage points at it)."""
+    for row in read_taxonomy_file(app.config["TAXONOMY_FILE"]):
+        db.session.add(TechField(**row))
+    db.session.commit()
+
+
+def audit(**by) -> list[AuditLog]:
+    return _db.session.scalars(_db.select(AuditLog).filter_by(**by).order_by(AuditLog.id)).all()
+
+
+def actions(listing) -> list[str]:
+    return [r.action for r in audit(object_type=listing.__tablename__, object_id=listing.id)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("201910123456.X", "201910123456.X"),
+    ("CN201910123456X", "201910123456.X"),
+    ("ZL 2019 1 0123456.X", "201910123456.X"),
+    ("zl201910123456.x", "201910123456.X"),
+    ("98123456.9", "98123456.9"),
+])
+def test_patent_numbers_are_normalised(text, expected):
+    assert normalize_patent_number(text) == expected
+
+
+@pytest.mark.parametrize("text,message", [
+    ("201910123456.1", "校验位错误（应为 X）"),
+    ("2019101234", "格式"),
+    ("ZL20191012345A.X", "格式"),
+])
+def test_bad_patent_numbers_are_refused(text, message):
+    with pytest.raises(ValidationError, match=message.replace("（", r"\（").replace("）", r"\）")):
+        normalize_patent_number(text)
+
+
+def test_patent_type_digit_must_fit_the_ip_type():
+    from models import IPType
+
+    with pytest.raises(ValidationError, match="实用新型"):
+        normalize_patent_number("201910123456.X", IPType.UTILITY)
+    assert normalize_patent_number("201920123456.5", IPType.UTILITY) == "201920123456.5"
+
+
+def test_researcher_publishes_through_review_and_every_step_is_audited(app, make_user):
+    owner, admin = make_user(Role.RESEARCHER), make_user(Role.ADMIN)
+    ach = services.create_listing(ACHIEVEMENTS, owner, achievement_data())
+    assert ach.status == ListingStatus.DRAFT and ach.organization == owner.organization
+    assert [i.number for i in ach.ip_items] == ["201910123456.X"]
+    services.submit_listing(ach, owner)
+    assert ach.status == ListingStatus.PENDING and str(ach.id) not in indexed_ids("achievements")
+    services.approve_listing(ach, admin)
+    assert ach.status == ListingStatus.PUBLISHED and ach.index_state == IndexState.SYNCED
+    assert str(ach.id) in indexed_ids("achievements")
+    assert actions(ach) == ["achievement.create", "achievement.submit", "achievement.approve"]
+    [entry] = audit(action="achievement.approve")
+    assert entry.actor_id == admin.id and entry.detail["from"] == "pending" and entry.detail["to"] == "published"
+
+
+def test_request_changes_sends_back_with_reason_and_owner_resubmits(app, make_user, login_as):
+    client = login_as(Role.RESEARCHER)
+    admin = make_user(Role.ADMIN)
+    ach = services.create_listing(ACHIEVEMENTS, client.user, achievement_data())
+    services.submit_listing(ach, client.user)
+    with pytest.raises(ValidationError):
+        services.request_changes(ach, admin, "  ")
+    services.request_changes(ach, admin, "请补充关键技术指标的测试条件")
+    assert ach.status == ListingStatus.DRAFT
+    page = client.get(f"/achievements/{ach.id}").get_data(as_text=True)
+    assert "请补充关键技术指标的测试条件" in page
+    mine = client.get("/achievements/mine").get_data(as_text=True)
+    assert "请补充关键技术指标的测试条件" in mine and "草稿" in mine
+    assert client.post(f"/achievements/{ach.id}/submit").status_code == 302
+    assert ach.status == ListingStatus.PENDING
+    assert actions(ach)[-2:] == ["achievement.request_changes", "achievement.submit"]
+
+
+def test_reject_with_reason_then_owner_may_fix_and_resubmit(app, make_user):
+    owner, admin = make_user(Role.ENTERPRISE), make_user(Role.ADMIN)
+    need = services.create_listing(NEEDS, owner, need_data())
+    services.submit_listing(need, owner)
+    services.reject_listing(need, admin, "需求描述与平台定位不符")
+    assert need.status == ListingStatus.REJECTED and need.review_note == "需求描述与平台定位不符"
+    with pytest.raises(InvalidTransition):
+        services.approve_listing(need, admin)
+    services.update_listing(need, owner, need_data(title="储能电池包热失控早期预警与消防联动技术"))
+    services.submit_listing(need, owner)
+    assert need.status == ListingStatus.PENDING
+
+
+def test_withdraw_and_close_take_a_listing_out_of_search(app, make_user):
+    owner, admin = make_user(Role.RESEARCHER), make_user(Role.ADMIN)
+    ach = published("achievements", owner, admin)
+    services.withdraw_listing(ach, owner)
+    assert ach.status == ListingStatus.WITHDRAWN and str(ach.id) not in indexed_ids("achievements")
+    with pytest.raises(InvalidTransition):
+        services.withdraw_listing(ach, owner)
+    services.submit_listing(ach, owner)
+    services.approve_listing(ach, admin)
+    assert str(ach.id) in indexed_ids("achievements")
+    services.close_listing(ach, owner)
+    assert ach.status == ListingStatus.CLOSED and str(ach.id) not in indexed_ids("achievements")
+    with pytest.raises(InvalidTransition):
+        services.submit_listing(ach, owner)
+
+
+def test_editing_a_published_listing_reindexes_it_and_keeps_it_published(app, make_user):
+    owner, admin = make_user(Role.RESEARCHER), make_user(Role.ADMIN)
+    ach = published("achievements", owner, admin)
+    index = get_index("achievements")
+
+    def shared(query):
+        return [t for h in index.search(query, limit=5) if h.id == str(ach.id) for t in h.shared_terms]
+
+    assert "钠离子" not in shared("钠离子")
+    services.update_listing(ach, owner, achievement_data(title="钠离子电池正极材料低成本制备技术",
+                                                         keywords="钠离子电池，正极材料"))
+    assert ach.status == ListingStatus.PUBLISHED and ach.index_state == IndexState.SYNCED
+    assert "钠离子" in shared("钠离子")
+    [entry] = audit(action="achievement.update")
+    assert "title" in entry.detail["fields"]
+
+
+def test_pending_listing_cannot_be_edited(app, make_user):
+    owner = make_user(Role.RESEARCHER)
+    ach = services.create_listing(ACHIEVEMENTS, owner, achievement_data())
+    services.submit_listing(ach, owner)
+    with pytest.raises(InvalidTransition, match="请先撤回"):
+        services.update_listing(ach, owner, achievement_data(title="改个标题试试看"))
+
+
+def test_who_may_do_what(app, make_user, taxonomy, db):
+    owner, other, admin = make_user(Role.RESEARCHER), make_user(Role.RESEARCHER), make_user(Role.ADMIN)
+    enterprise = make_user(Role.ENTERPRISE)
+    energy_broker, bio_broker, any_broker = (make_user(Role.BROKER) for _ in range(3))
+    db.session.add_all([BrokerCoverage(broker=energy_broker, field_code="06"),
+                        BrokerCoverage(broker=bio_broker, field_code="02"),
+                        BrokerCoverage(broker=any_broker, field_code=None)])
+    db.session.commit()
+    with pytest.raises(Forbidden):
+        services.create_listing(ACHIEVEMENTS, enterprise, achievement_data())
+    with pytest.raises(Forbidden):
+        services.create_listing(NEEDS, owner, need_data())
+    ach = services.create_listing(ACHIEVEMENTS, owner, achievement_data())
+    with pytest.raises(Forbidden):
+        services.submit_listing(ach, other)
+    with pytest.raises(Forbidden):
+        services.update_listing(ach, other, achievement_data())
+    services.submit_listing(ach, owner)
+    for outsider in (owner, other, enterprise, bio_broker):
+        with pytest.raises(Forbidden):
+            services.approve_listing(ach, outsider)
+    services.request_changes(ach, energy_broker, "补充价格说明")  # covers the top field 06
+    services.submit_listing(ach, owner)
+    services.approve_listing(ach, any_broker)
+    assert ach.status == ListingStatus.PUBLISHED
+    with pytest.raises(Forbidden):
+        services.withdraw_listing(ach, energy_broker)
+    services.withdraw_listing(ach, admin)  # admins moderate
+    assert ach.status == ListingStatus.WITHDRAWN
+
+
+def test_unverified_organization_cannot_submit(app, make_user, db):
+    owner = make_user(Role.RESEARCHER)
+    owner.organization.verified = False
+    db.session.commit()
+    ach = services.create_listing(ACHIEVEMENTS, owner, achievement_data())
+    with pytest.raises(Forbidden, match="尚未通过平台审核"):
+        services.submit_listing(ach, owner)
+
+
+def test_challenge_needs_reward_conditions_and_deadline(app, make_user):
+    owner = make_user(Role.ENTERPRISE)
+    with pytest.raises(InvalidListing) as err:
+        services.create_listing(NEEDS, owner, need_data(is_challenge=True, deadline=None))
+    assert set(err.value.errors) == {"reward", "solver_conditions", "deadline"}
+    need = services.create_listing(NEEDS, owner, need_data(is_challenge=True, reward="300",
+                                                           solver_conditions="具备电池安全检测资质的团队"))
+    assert need.is_challenge and str(need.reward) == "300.00"
+
+
+def test_needs_past_deadline_expire_and_leave_search(app, make_user, db, runner):
+    owner, admin = make_user(Role.ENTERPRISE), make_user(Role.ADMIN)
+    due = published("needs", owner, admin)
+    later = published("needs", owner, admin, title="电池回收拆解自动化产线", deadline=date.today() + timedelta(days=3))
+    due.deadline = date.today() - timedelta(days=1)
+    db.session.commit()
+    result = runner.invoke(args=["expire-needs"])
+    assert result.exit_code == 0, result.output
+    assert "1" in result.output
+    assert due.status == ListingStatus.EXPIRED and later.status == ListingStatus.PUBLISHED
+    assert indexed_ids("needs") == {str(later.id)}
+    assert len(audit(action="need.expire", object_id=due.id)) == 1
+
+
+def test_failed_indexing_marks_pending_and_a_later_resync_repairs_it(app, make_user, tmp_path):
+    owner, admin = make_user(Role.RESEARCHER), make_user(Role.ADMIN)
+    ach = services.create_listing(ACHIEVEMENTS, owner, achievement_data())
+    services.submit_listing(ach, owner)
+    good_dir = app.config["INDEX_DIR"]
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("the index cannot live under a file")
+    app.config["INDEX_DIR"] = str(blocker)
+    forget_indexes()
+    services.approve_listing(ach, admin)  # the engine fails: the approval still stands
+    assert ach.status == ListingStatus.PUBLISHED and ach.index_state == IndexState.PENDING
+    app.config["INDEX_DIR"] = good_dir
+    forget_indexes()
+    assert str(ach.id) not in indexed_ids("achievements")
+    assert resync_pending() == 1
+    assert ach.index_state == IndexState.SYNCED and str(ach.id) in indexed_ids("achievements")
