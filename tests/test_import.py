@@ -1,0 +1,165 @@
+"""Bulk import: encodings, XLSX, bad rows reported and never half-imported, re-import without duplicates."""
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from matchmaker.extensions import db as _db
+from matchmaker.search_index import get_index
+from models import Achievement, IPItem, IndexState, ListingStatus, Need, Organization, OrgKind, Role
+
+HEADER = ["外部编号", "标题", "成果简介", "关键词", "技术领域", "地区", "技术成熟度", "合作方式", "价格方式",
+          "价格(万元)", "知识产权", "联系人", "联系电话", "联系邮箱"]
+GOOD = [
+    ["", "高镍三元正极材料表面包覆改性技术", "通过原子层沉积在高镍三元正极表面包覆氧化铝，提高锂电池循环稳定性。",
+     "正极材料，锂电池", "0603", "四川", "6", "转让、普通许可", "挂牌价", "80",
+     "发明专利:CN201910123456X:已授权", "赵老师", "028-12345678", "zhao@example.edu.cn"],
+    ["CG-2", "污水处理厂污泥低温干化技术", "利用热泵低温干化污泥，能耗低、无臭气外溢，适用于市政污水处理厂。",
+     "污泥，干化，热泵", "资源与环境 / 水污染控制与水资源利用技术", "重庆", "7", "技术开发", "面议", "",
+     "", "", "", ""],
+    ["", "农作物病虫害图像识别系统", "基于深度学习识别常见农作物病虫害，支持手机拍照诊断。",
+     "图像识别，病虫害", "0101", "河南", "5", "技术服务", "协议定价", "",
+     "软件著作权:2021SR0123456:已授权", "", "", ""],
+]
+BAD = [
+    ["", "一种带错误专利号的成果", "专利号校验位不对，整行都不应被导入，包括它的知识产权。",
+     "测试", "0603", "四川", "5", "转让", "面议", "", "发明专利:201910123456.1:已授权", "", "", ""],
+    ["", "地区写错的成果", "地区不是省级行政区简称，应当被拒绝并给出中文原因。",
+     "测试", "0603", "火星", "5", "转让", "面议", "", "", "", "", ""],
+    ["", "", "没有标题的成果，应当被拒绝。这里的摘要足够长。", "测试", "0603", "四川", "", "", "", "", "", "", "", ""],
+]
+
+
+def write_csv(path, rows, encoding="utf-8-sig"):
+    buf = io.StringIO()
+    csv.writer(buf).writerows([HEADER] + rows)
+    path.write_bytes(buf.getvalue().encode(encoding))
+    return str(path)
+
+
+def achievements():
+    return _db.session.scalars(_db.select(Achievement).order_by(Achievement.id)).all()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "gbk"])
+def test_csv_in_each_encoding_imports_good_rows_and_reports_bad_ones(app, runner, tmp_path, encoding):
+    path = write_csv(tmp_path / "batch.csv", GOOD + BAD, encoding)
+    result = runner.invoke(args=["import", "achievements", path])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[-1] == "imported 3, rejected 3"
+    # stdout carries one line per bad row (the model's loading bar may share stderr in the runner)
+    assert "第 5 行 [知识产权] 第 1 项知识产权：专利申请号校验位错误（应为 X）\n" in result.output
+    assert "\n第 6 行 [地区] 未知的地区：火星\n" in result.output
+    assert "\n第 7 行 [标题] 标题不能为空\n" in result.output
+    rows = achievements()
+    assert [r.title for r in rows] == [g[1] for g in GOOD]
+    assert all(r.status == ListingStatus.PUBLISHED and r.index_state == IndexState.SYNCED for r in rows)
+    assert rows[1].field_code == "0701" and rows[0].coop_modes == ["transfer", "license_general"]
+    assert rows[0].ip_items[0].number == "201910123456.X"
+    assert get_index("achievements").ids() == {str(r.id) for r in rows}
+    # the bad row with an IP item left nothing behind
+    assert _db.session.scalar(_db.select(_db.func.count()).select_from(IPItem)) == 2
+
+
+def test_reimporting_the_same_file_creates_no_duplicates_and_updates_changes(app, runner, tmp_path):
+    path = write_csv(tmp_path / "batch.csv", GOOD)
+    assert runner.invoke(args=["import", "achievements", path]).output.strip().endswith("imported 3, rejected 0")
+    first = {r.id for r in achievements()}
+    again = runner.invoke(args=["import", "achievements", path])
+    assert again.exit_code == 0 and again.output.strip().splitlines()[-1] == "imported 3, rejected 0"
+    assert "未变化 3 条" in again.output
+    changed = [list(r) for r in GOOD]
+    changed[1][2] = "利用热泵低温干化污泥，出泥含水率低于 30%，适用于市政和工业污水处理厂。"  # same 外部编号 CG-2
+    changed[1][1] = "污泥热泵低温干化成套装备"
+    write_csv(tmp_path / "batch.csv", changed)
+    third = runner.invoke(args=["import", "achievements", path])
+    assert "更新 1 条" in third.output
+    assert {r.id for r in achievements()} == first
+    assert _db.session.get(Achievement, sorted(first)[1]).title == "污泥热泵低温干化成套装备"
+
+
+def test_duplicate_rows_inside_one_file_are_rejected(app, runner, tmp_path):
+    path = write_csv(tmp_path / "dup.csv", [GOOD[0], GOOD[0]])
+    result = runner.invoke(args=["import", "achievements", path])
+    assert "第 3 行 [标题] 与第 2 行重复" in result.output
+    assert result.output.strip().splitlines()[-1] == "imported 1, rejected 1"
+
+
+def test_xlsx_with_numbers_and_dates_imports_needs(app, runner, tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["标题", "需求描述", "技术领域", "地区", "预算下限(万元)", "预算上限(万元)", "截止日期", "揭榜挂帅",
+                  "悬赏金额(万元)", "揭榜条件", "合作方式"])
+    deadline = date.today() + timedelta(days=90)
+    sheet.append(["工业机器人视觉引导抓取", "产线需要视觉引导机器人抓取无序堆放的金属零件，节拍不大于 6 秒。",
+                  "先进制造与自动化", "广东", 50, 150.5, deadline, "否", None, None, "技术开发"])
+    sheet.append(["氢燃料电池催化剂降本", "寻求低铂催化剂方案，铂载量降低一半且寿命不降低，愿以揭榜挂帅方式攻关。",
+                  "0602", "上海", None, None, deadline, "是", 500, "具备燃料电池研发经验的团队", "技术开发、作价入股"])
+    sheet.append(["揭榜但没写悬赏", "揭榜挂帅的需求必须写明悬赏金额，否则整行拒绝导入。", "0602", "上海",
+                  None, None, deadline, "是", None, "任何团队", ""])
+    path = tmp_path / "needs.xlsx"
+    book.save(path)
+    result = runner.invoke(args=["import", "needs", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "第 4 行 [悬赏金额(万元)] 揭榜挂帅须填写悬赏金额（万元）" in result.output
+    assert result.output.strip().splitlines()[-1] == "imported 2, rejected 1"
+    needs = _db.session.scalars(_db.select(Need).order_by(Need.id)).all()
+    assert needs[0].field_code == "08" and float(needs[0].budget_max) == 150.5 and needs[0].deadline == deadline
+    assert needs[1].is_challenge and float(needs[1].reward) == 500 and needs[1].coop_modes == ["development", "equity"]
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("missing.csv", None, "无法读取"),
+    ("broken.xlsx", b"this is not a zip file", "无法打开 Excel 文件"),
+    ("noheader.csv", "名称,说明\n甲,乙\n".encode("utf-8"), "缺少必填列"),
+    ("empty.csv", b"", "文件是空的"),
+    ("data.json", b"{}", "只支持"),
+])
+def test_unreadable_files_exit_1_and_import_nothing(app, runner, tmp_path, name, content, message):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    result = runner.invoke(args=["import", "achievements", str(path)])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert achievements() == []
+
+
+def test_org_option_assigns_rows_and_unknown_org_is_refused(app, runner, tmp_path, db):
+    db.session.add(Organization(name="四川大学", kind=OrgKind.UNIVERSITY, region="四川", verified=True))
+    db.session.commit()
+    path = write_csv(tmp_path / "batch.csv", GOOD[:1])
+    assert runner.invoke(args=["import", "achievements", path, "--org", "不存在的大学"]).exit_code == 2
+    result = runner.invoke(args=["import", "achievements", path, "--org", "四川大学"])
+    assert result.exit_code == 0
+    assert achievements()[0].organization.name == "四川大学"
+
+
+def test_default_org_is_the_platform_and_no_user_owns_imports(app, runner, tmp_path):
+    runner.invoke(args=["import", "achievements", write_csv(tmp_path / "b.csv", GOOD[:1])])
+    row = achievements()[0]
+    assert row.owner_id is None and row.organization.name.startswith("技术供需对接平台")
+
+
+def test_admin_uploads_a_file_and_downloads_the_template(app, login_as, tmp_path):
+    admin = login_as(Role.ADMIN)
+    template = admin.get("/import/achievements/template.xlsx")
+    assert template.status_code == 200
+    headers = [c.value for c in load_workbook(io.BytesIO(template.data)).active[1]]
+    assert "*标题" in headers and "知识产权" in headers and "联系邮箱" in headers
+    data = write_csv(tmp_path / "up.csv", GOOD + BAD[:1])
+    with open(data, "rb") as fh:
+        page = admin.post("/import/", data={"kind": "achievements", "org_id": "0", "file": (fh, "up.csv")},
+                          content_type="multipart/form-data")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and "导入 3 条" in body and "拒绝 1 行" in body and "校验位错误" in body
+    assert len(achievements()) == 3
+
+
+def test_only_admins_reach_the_import_page(app, login_as, client):
+    for role in (Role.RESEARCHER, Role.ENTERPRISE, Role.BROKER):
+        assert login_as(role).get("/import/").status_code == 403
+    assert client.get("/import/").status_code in (302, 401)
