@@ -134,14 +134,15 @@ def record_deal(match: Match, actor: User, contract_type: ContractType | str, am
     if S.DEAL not in TRANSITIONS[match.state]:
         raise InvalidTransition(f"「{match.state.label}」状态下不能记录成交，请先进入洽谈")
     check_can_work(actor, match)
-    match.deal = Deal(match=match, contract_type=contract, amount=parse_amount(amount),
-                      signed_on=signed_on, recorded_by_id=actor.id)
+    deal = Deal(match=match, contract_type=contract, amount=parse_amount(amount), signed_on=signed_on,
+                recorded_by_id=actor.id)
+    db.session.add(deal)
     db.session.add(MatchEvent(match=match, actor_id=actor.id, kind="deal",
-                              detail=f"{contract.label} {match.deal.amount} 万元 {signed_on.isoformat()}"))
+                              detail=f"{contract.label} {deal.amount} 万元 {signed_on.isoformat()}"))
     change_state(match, S.DEAL, actor, commit=False)
-    record_audit(actor, "match.deal", match, contract_type=contract.value, amount=str(match.deal.amount))
+    record_audit(actor, "match.deal", match, contract_type=contract.value, amount=str(deal.amount))
     db.session.commit()
-    return match.deal
+    return deal
 
 
 def introductions_for(user: User) -> list[Match]:

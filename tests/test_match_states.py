@@ -1,0 +1,169 @@
+"""The match state machine: every allowed move, every refused one, and who may make them."""
+from datetime import date
+
+import pytest
+
+from matchmaker.errors import Forbidden, InvalidTransition, ValidationError
+from matchmaker.matches.services import PIPELINE, TRANSITIONS, change_state, record_deal
+from models import AuditLog, Deal, MatchEvent, MatchState, Notification, OutboxEmail, Role
+
+from match_data import cover, make_achievement, make_match, make_need, rows
+
+S = MatchState
+OPEN = [S.NEW, S.CONTACTED, S.INTRODUCED, S.ROADSHOW, S.NEGOTIATING]
+
+
+@pytest.fixture
+def worked(make_user):
+    """A match assigned to a broker, with owners on both sides."""
+    broker = cover(make_user(Role.BROKER), "06")
+    researcher, enterprise = make_user(Role.RESEARCHER), make_user(Role.ENTERPRISE)
+    match = make_match(make_need(owner=enterprise), make_achievement(owner=researcher))
+    assert match.broker_id == broker.id
+    return match, broker, researcher, enterprise
+
+
+def walk_to(match, state, actor):
+    """Move a match along the pipeline up to ``state``."""
+    for step in PIPELINE[PIPELINE.index(match.state) + 1:PIPELINE.index(state) + 1]:
+        change_state(match, step, actor)
+
+
+def test_the_whole_pipeline_writes_an_event_and_an_audit_entry_per_step(worked):
+    match, broker, *_ = worked
+    walk_to(match, S.NEGOTIATING, broker)
+    deal = record_deal(match, broker, "transfer", "120.50", date(2026, 11, 20))
+    assert match.state == S.DEAL and deal.amount == pytest.approx(120.5)
+    moves = [(e.from_state, e.to_state) for e in match.events if e.kind == "state"]
+    assert moves == list(zip(PIPELINE, PIPELINE[1:]))
+    audits = rows(AuditLog, object_type="match", object_id=match.id, action="match.state")
+    assert [a.detail["to_state"] for a in audits] == [s.value for s in PIPELINE[1:]]
+    assert all(a.actor_id == broker.id for a in audits)
+
+
+def test_moves_outside_the_table_are_refused(db, worked):
+    match, broker, *_ = worked
+    refused = [(s, t) for s in S for t in S if t not in TRANSITIONS[s] and t != s]
+    assert (S.NEW, S.INTRODUCED) in refused and (S.DEAL, S.CLOSED) in refused
+    for start, target in refused:
+        match.state = start
+        db.session.commit()
+        with pytest.raises((InvalidTransition, ValidationError)):
+            change_state(match, target, broker, reason="too_early")
+        db.session.rollback()
+        assert match.state == start, (start, target)
+
+
+def test_declined_and_closed_are_reachable_from_every_open_state(db, worked):
+    match, broker, *_ = worked
+    for start in OPEN:
+        for end in (S.DECLINED, S.CLOSED):
+            match.state = start
+            db.session.commit()
+            change_state(match, end, broker, reason="budget_mismatch")
+            assert match.state == end, (start, end)
+    assert TRANSITIONS[S.DECLINED] == TRANSITIONS[S.CLOSED] == ()
+
+
+def test_deal_only_through_record_deal(db, worked):
+    match, broker, *_ = worked
+    walk_to(match, S.NEGOTIATING, broker)
+    with pytest.raises(ValidationError, match="记录成交"):
+        change_state(match, S.DEAL, broker)
+    with pytest.raises(ValidationError):
+        record_deal(match, broker, "transfer", "-1", date.today())
+    db.session.rollback()
+    assert rows(Deal) == [] and match.state == S.NEGOTIATING
+
+
+def test_decline_needs_a_reason_and_other_needs_text(worked):
+    match, broker, *_ = worked
+    with pytest.raises(ValidationError, match="原因"):
+        change_state(match, S.DECLINED, broker)
+    with pytest.raises(ValidationError, match="其他"):
+        change_state(match, S.DECLINED, broker, reason="other")
+    change_state(match, S.DECLINED, broker, reason="other", note="企业已自行解决")
+    assert match.decline_reason.value == "other" and match.decline_note == "企业已自行解决"
+    assert rows(AuditLog, action="match.state")[-1].detail["reason"] == "other"
+
+
+def test_other_brokers_and_listing_owners_may_not_move_it(make_user, worked):
+    match, _, researcher, enterprise = worked
+    for outsider in (make_user(Role.BROKER), researcher, enterprise):
+        with pytest.raises(Forbidden):
+            change_state(match, S.CONTACTED, outsider)
+    assert match.state == S.NEW
+
+
+def test_admin_may_move_any_match(make_user, worked):
+    match, broker, *_ = worked
+    change_state(match, S.CONTACTED, make_user(Role.ADMIN))
+    assert match.state == S.CONTACTED and match.broker_id == broker.id
+
+
+def test_any_broker_moving_a_shared_match_takes_it(make_user):
+    match = make_match()
+    broker = make_user(Role.BROKER)
+    change_state(match, S.CONTACTED, broker)
+    assert match.broker_id == broker.id
+
+
+def test_introduction_tells_both_sides_without_the_other_sides_contacts(worked):
+    match, broker, researcher, enterprise = worked
+    walk_to(match, S.INTRODUCED, broker)
+    for owner in (researcher, enterprise):
+        notes = rows(Notification, user_id=owner.id, kind="introduction")
+        mails = rows(OutboxEmail, to_addr=owner.email)
+        assert len(notes) == 1 and len(mails) == 1
+        text = notes[0].body + mails[0].body + mails[0].subject
+        assert match.need.title in text and match.achievement.title in text
+        for secret in ("need.secret@example.com", "13900000001", "王需求", "ach.secret@example.edu.cn",
+                       "02800000002", "李成果"):
+            assert secret not in text
+
+
+def test_owner_sees_introductions_but_not_new_matches(login_as, make_user):
+    enterprise = login_as(Role.ENTERPRISE)
+    broker = cover(make_user(Role.BROKER), "06")
+    introduced = make_match(make_need(owner=enterprise.user, title="已引荐的需求"))
+    make_match(make_need(owner=enterprise.user, title="尚未处理的需求"), make_achievement(title="另一个成果"))
+    walk_to(introduced, S.INTRODUCED, broker)
+    page = enterprise.get("/matches/mine").get_data(as_text=True)
+    assert "已引荐的需求" in page and "尚未处理的需求" not in page
+    assert "ach.secret@example.edu.cn" not in page and "02800000002" not in page
+    assert enterprise.get("/matches/").status_code == 403
+    assert enterprise.post(f"/matches/{introduced.id}/state", data={"to_state": "closed"}).status_code == 403
+
+
+def test_broker_works_a_match_through_the_pages(login_as):
+    broker = login_as(Role.BROKER)
+    cover(broker.user, "06")
+    match = make_match(terms=["锂电池"])
+    page = broker.get(f"/matches/{match.id}").get_data(as_text=True)
+    assert "<mark>锂电池</mark>" in page and "need.secret@example.com" in page  # brokers see contacts
+    broker.post(f"/matches/{match.id}/state", data={"to_state": "contacted"})
+    broker.post(f"/matches/{match.id}/notes", data={"body": "已电话联系企业"})
+    response = broker.post(f"/matches/{match.id}/state", data={"to_state": "declined", "reason": ""},
+                           follow_redirects=True)
+    assert "婉拒时必须选择原因" in response.get_data(as_text=True)
+    assert match.state == S.CONTACTED
+    kinds = [e.kind for e in rows(MatchEvent, match_id=match.id)]
+    assert kinds == ["created", "assigned", "state", "note"]
+
+
+def test_queue_filters_and_sorts(login_as):
+    broker = login_as(Role.BROKER)
+    cover(broker.user, None)
+    low = make_match(make_need(title="低分需求"), score=61)
+    high = make_match(make_need(title="高分需求", region="北京"), score=90)
+    old = make_match(make_need(title="陈旧需求"), score=70, age_days=40)
+    page = broker.get("/matches/?sort=score").get_data(as_text=True)
+    assert page.index("高分需求") < page.index("陈旧需求") < page.index("低分需求")
+    assert "高分需求" not in broker.get("/matches/?min_score=95").get_data(as_text=True)
+    recent = broker.get("/matches/?age=30").get_data(as_text=True)
+    assert "陈旧需求" not in recent and "低分需求" in recent
+    beijing = broker.get("/matches/?region=北京").get_data(as_text=True)
+    assert "高分需求" in beijing and "低分需求" not in beijing
+    oldest = broker.get("/matches/?sort=oldest").get_data(as_text=True)
+    assert oldest.index("陈旧需求") < oldest.index("低分需求")
+    assert {low.id, high.id, old.id}
