@@ -43,6 +43,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
     PER_PAGE = 20
+    BOOTSTRAP_SERVE_LOCAL = True  # Bootstrap-Flask serves its bundled assets: never a CDN
 
     # Mail (outbox worker sends through SMTP)
     MAIL_SERVER = "localhost"
