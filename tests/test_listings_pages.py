@@ -1,0 +1,195 @@
+"""Listing pages: forms keep typed values, search with highlights/facets/pages, detail matches panel, mine, review."""
+from datetime import date, timedelta
+import re
+
+import pytest
+
+from matchmaker.extensions import db as _db
+from matchmaker.listings import services
+from matchmaker.listings.kinds import ACHIEVEMENTS
+from models import Achievement, BrokerCoverage, ListingStatus, Match, Role, TechField, read_taxonomy_file
+
+from listing_data import achievement_data, need_data, published
+
+
+def form_post(data: dict) -> dict:
+    """Service-style data as the browser posts it (IP rows as ip_items-N-field)."""
+    out = {k: v for k, v in data.items() if k != "ip_items" and v is not None and v is not False}
+    out["deadline"] = out["deadline"].isoformat() if isinstance(out.get("deadline"), date) else out.get("deadline", "")
+    for i, item in enumerate(data.get("ip_items", [])):
+        for k, v in item.items():
+            out[f"ip_items-{i}-{k}"] = v
+    return out
+
+
+def test_form_error_keeps_every_typed_value(app, login_as):
+    client = login_as(Role.RESEARCHER)
+    data = achievement_data(ip_items=[
+        {"ip_type": "invention", "number": "201910123456.X", "status": "granted"},
+        {"ip_type": "invention", "number": "201910123456.7", "status": "filed"}])
+    page = client.post("/achievements/new", data=form_post(data))
+    body = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert "第 2 项知识产权：专利申请号校验位错误（应为 X）" in body
+    for typed in (data["title"], data["summary"][:30], "201910123456.7", "li.secret@example.edu.cn", "李教授团队",
+                  "固态电池，电解质，锂电池"):
+        assert typed in body
+    checked = re.findall(r'<input checked[^>]*name="coop_modes"[^>]*value="(\w+)"', body)
+    assert checked == ["transfer", "license_general"]
+    assert _db.session.scalar(_db.select(_db.func.count()).select_from(Achievement)) == 0
+
+
+def test_create_with_several_ip_items_then_edit_and_submit_through_pages(app, login_as):
+    client = login_as(Role.RESEARCHER)
+    data = achievement_data(ip_items=[
+        {"ip_type": "invention", "number": "CN201910123456X", "status": "granted"},
+        {"ip_type": "software", "number": "2021SR0123456", "status": "granted"}])
+    page = client.post("/achievements/new", data=form_post(data))
+    assert page.status_code == 302
+    ach = _db.session.scalars(_db.select(Achievement)).one()
+    assert [(i.ip_type.value, i.number) for i in ach.ip_items] == [("invention", "201910123456.X"),
+                                                                   ("software", "2021SR0123456")]
+    edit = client.get(f"/achievements/{ach.id}/edit").get_data(as_text=True)
+    assert "201910123456.X" in edit and "2021SR0123456" in edit
+    assert client.post(f"/achievements/{ach.id}/edit", data=form_post(achievement_data(title="固态电池电解质新工艺",
+                       ip_items=[]))).status_code == 302
+    assert ach.title == "固态电池电解质新工艺" and ach.ip_items == []
+    client.post(f"/achievements/{ach.id}/submit")
+    assert ach.status == ListingStatus.PENDING
+
+
+def test_need_form_with_challenge(app, login_as):
+    client = login_as(Role.ENTERPRISE)
+    bad = client.post("/needs/new", data=form_post(need_data(is_challenge="y")))
+    assert bad.status_code == 422 and "揭榜挂帅须填写悬赏金额" in bad.get_data(as_text=True)
+    ok = client.post("/needs/new", data=form_post(need_data(is_challenge="y", reward="200",
+                                                             solver_conditions="有储能安全项目经验")))
+    assert ok.status_code == 302
+    detail = client.get(ok.headers["Location"]).get_data(as_text=True)
+    assert "揭榜挂帅" in detail and "200 万元" in detail and "有储能安全项目经验" in detail
+
+
+def test_wrong_role_gets_403_and_others_drafts_are_404(app, login_as, make_user):
+    researcher, enterprise = login_as(Role.RESEARCHER), login_as(Role.ENTERPRISE)
+    assert enterprise.get("/achievements/new").status_code == 403
+    assert researcher.get("/needs/new").status_code == 403
+    draft = services.create_listing(ACHIEVEMENTS, researcher.user, achievement_data())
+    assert researcher.get(f"/achievements/{draft.id}").status_code == 200
+    assert enterprise.get(f"/achievements/{draft.id}").status_code == 404
+    assert login_as(Role.RESEARCHER).post(f"/achievements/{draft.id}/submit").status_code == 404
+    assert app.test_client().get(f"/achievements/{draft.id}").status_code == 404
+    assert login_as(Role.ADMIN).get(f"/achievements/{draft.id}").status_code == 200
+
+
+@pytest.fixture
+def catalogue(app, make_user):
+    owner, admin = make_user(Role.RESEARCHER), make_user(Role.ADMIN)
+    rows = [
+        published("achievements", owner, admin),
+        published("achievements", owner, admin, title="废旧锂电池梯次利用与回收技术", region="重庆", trl="8",
+                  summary="对退役动力锂电池进行检测分选和梯次利用，再对报废电池进行湿法回收。", keywords="锂电池，回收"),
+        published("achievements", owner, admin, title="玉米抗旱新品种选育", field_code="0207", region="河南",
+                  trl="9", summary="选育耐旱高产玉米新品种，已在黄淮海地区推广种植。", keywords="玉米，育种",
+                  coop_modes=["transfer"], ip_items=[]),
+    ]
+    return rows
+
+
+def test_keyword_search_highlights_terms_and_counts_facets(app, client, catalogue):
+    page = client.get("/achievements/?q=锂电池").get_data(as_text=True)
+    assert "<mark>锂电池</mark>" in page
+    assert "梯次利用" in page and "复合电解质" in page
+    assert "玉米" not in page  # a weak semantic-only hit is not a keyword result
+    assert 'data-facet="region"' in page and "重庆" in page
+    narrowed = client.get("/achievements/?q=锂电池&region=重庆").get_data(as_text=True)
+    assert "梯次利用" in narrowed and "复合电解质" not in narrowed
+    by_stage = client.get("/achievements/?stage=中试").get_data(as_text=True)
+    assert "复合电解质" in by_stage and "玉米" not in by_stage and "梯次利用" not in by_stage
+    empty = client.get("/achievements/?q=锂电池&region=西藏").get_data(as_text=True)
+    assert "没有找到相关科技成果" in empty
+
+
+def test_highlight_escapes_html_first(app, client, make_user):
+    owner, admin = make_user(Role.RESEARCHER), make_user(Role.ADMIN)
+    published("achievements", owner, admin, title="<script>alert(1)</script> 锂电池隔膜")
+    page = client.get("/achievements/?q=锂电池").get_data(as_text=True)
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; <mark>锂电池</mark>" in page
+
+
+def test_empty_query_lists_newest_first_with_pages(app, client, catalogue):
+    app.config["PER_PAGE"] = 2
+    first = client.get("/achievements/").get_data(as_text=True)
+    assert first.index("玉米抗旱") < first.index("梯次利用") and "复合电解质" not in first
+    assert "page=2" in first
+    second = client.get("/achievements/?page=2").get_data(as_text=True)
+    assert "复合电解质" in second and "玉米抗旱" not in second
+
+
+def test_empty_hall_shows_an_empty_state(app, client):
+    assert "还没有已发布的技术需求" in client.get("/needs/").get_data(as_text=True)
+
+
+def test_needs_search_sorts_by_budget_and_hides_expired(app, client, make_user, db):
+    owner, admin = make_user(Role.ENTERPRISE), make_user(Role.ADMIN)
+    small = published("needs", owner, admin, title="小额预算的电池检测需求", budget_min="5", budget_max="10")
+    big = published("needs", owner, admin, title="大额预算的电池产线需求", budget_min="500", budget_max="900")
+    page = client.get("/needs/?sort=budget").get_data(as_text=True)
+    assert page.index(big.title) < page.index(small.title)
+    assert "200–1000 万" in page
+    big.deadline = date.today() - timedelta(days=1)
+    db.session.commit()
+    page = client.get("/needs/?q=电池").get_data(as_text=True)  # search itself expires due needs
+    assert f'href="/needs/{big.id}"' not in page and f'href="/needs/{small.id}"' in page
+    assert big.status == ListingStatus.EXPIRED
+
+
+def test_detail_shows_matches_from_the_other_side(app, client, make_user):
+    researcher, enterprise, admin = make_user(Role.RESEARCHER), make_user(Role.ENTERPRISE), make_user(Role.ADMIN)
+    ach = published("achievements", researcher, admin)
+    need = published("needs", enterprise, admin)
+    page = client.get(f"/achievements/{ach.id}").get_data(as_text=True)
+    panel = page[page.index('id="related-panel"'):]
+    assert "匹配需求" in panel and need.title in panel and "共同关键词" in panel
+    other = client.get(f"/needs/{need.id}").get_data(as_text=True)
+    assert "匹配成果" in other and ach.title in other
+
+
+def test_my_listings_show_status_reason_and_match_count(app, login_as, make_user, db):
+    client = login_as(Role.RESEARCHER)
+    admin, enterprise = make_user(Role.ADMIN), make_user(Role.ENTERPRISE)
+    ach = published("achievements", client.user, admin)
+    need = published("needs", enterprise, admin)
+    if not db.session.scalar(db.select(Match).filter_by(achievement_id=ach.id)):
+        db.session.add(Match(need=need, achievement=ach, score=80.0))
+        db.session.commit()
+    draft = services.create_listing(ACHIEVEMENTS, client.user, achievement_data(title="待修改的草稿成果"))
+    services.submit_listing(draft, client.user)
+    services.request_changes(draft, admin, "请补充团队信息")
+    page = client.get("/achievements/mine").get_data(as_text=True)
+    row = page[page.index(f'data-id="{ach.id}"'):]
+    assert "已发布" in row[:600] and '<td class="text-end">1</td>' in row[:600]
+    assert "请补充团队信息" in page and "草稿" in page
+
+
+def test_review_queue_scoped_to_broker_fields(app, login_as, make_user, db):
+    for row in read_taxonomy_file(app.config["TAXONOMY_FILE"]):
+        db.session.add(TechField(**row))
+    db.session.commit()
+    owner = make_user(Role.RESEARCHER)
+    energy = services.create_listing(ACHIEVEMENTS, owner, achievement_data())
+    seeds = services.create_listing(ACHIEVEMENTS, owner, achievement_data(title="玉米抗旱新品种选育", field_code="0207"))
+    for x in (energy, seeds):
+        services.submit_listing(x, owner)
+    broker = login_as(Role.BROKER)
+    db.session.add(BrokerCoverage(broker=broker.user, field_code="06"))
+    db.session.commit()
+    queue = broker.get("/review/").get_data(as_text=True)
+    assert energy.title in queue and seeds.title not in queue
+    assert broker.post(f"/review/achievements/{seeds.id}/approve").status_code == 404
+    assert login_as(Role.RESEARCHER).get("/review/").status_code == 403
+    refused = broker.post(f"/review/achievements/{energy.id}/reject", data={"reason": ""}, follow_redirects=True)
+    assert "请填写原因" in refused.get_data(as_text=True) and energy.status == ListingStatus.PENDING
+    assert broker.post(f"/review/achievements/{energy.id}/approve").status_code == 302
+    assert energy.status == ListingStatus.PUBLISHED
+    admin_queue = login_as(Role.ADMIN).get("/review/").get_data(as_text=True)
+    assert seeds.title in admin_queue and energy.title not in admin_queue
