@@ -19,3 +19,17 @@ def safe_next(target: str | None) -> str | None:
         return None
     parts = urlsplit(target)
     return None if parts.scheme or parts.netloc else target
+
+
+def service_check(check):
+    """Use a service's check (a function raising DomainError) as a WTForms validator."""
+    from wtforms.validators import ValidationError as FieldError
+
+    def validator(form, field):
+        if field.data:
+            try:
+                check(field.data)
+            except DomainError as error:
+                raise FieldError(error.message)
+
+    return validator

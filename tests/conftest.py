@@ -9,6 +9,7 @@ from matchmaker.extensions import db as _db
 from models import Organization, OrgKind, Role, User
 
 PASSWORD = "Passw0rd!demo"
+_HASHES: dict[str, str] = {}  # password -> a real werkzeug hash, computed once per session (hashing is slow)
 
 
 @pytest.fixture
@@ -69,7 +70,10 @@ def make_user(app):
             _db.session.add(org)
         user = User(email=email or f"{role.value}{n}@example.cn", name=f"测试用户{n}", role=role,
                     organization=org, **fields)
-        user.set_password(password)
+        if password not in _HASHES:
+            user.set_password(password)
+            _HASHES[password] = user.password_hash
+        user.password_hash = _HASHES[password]
         _db.session.add(user)
         _db.session.commit()
         return user

@@ -226,3 +226,12 @@ def test_create_admin_validates_input(runner, db, args, message):
     result = runner.invoke(args=["create-admin", *args])
     assert result.exit_code != 0 and message in result.output
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def test_register_shows_every_problem_at_once(client, db):
+    data = new_enterprise(email="bad", password="abc", confirm="abc",
+                          org_credit_code=bad_check_digit(credit_code()))
+    page = client.post("/auth/register", data=data).get_data(as_text=True)
+    for message in ("请输入有效的电子邮箱地址", "密码强度不足", "统一社会信用代码无效"):
+        assert message in page
+    assert 'value="成都某某科技有限公司"' in page

@@ -135,3 +135,12 @@ def test_every_route_states_who_may_reach_it(app, blueprint):
     assert views
     undeclared = [name for name, view in views.items() if not getattr(view, "access", None)]
     assert undeclared == []
+
+
+def test_pages_load_assets_locally_never_from_a_cdn(client):
+    page = client.get("/auth/login").get_data(as_text=True)
+    assets = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page)
+    assert any("bootstrap" in a and a.endswith(".css") for a in assets)
+    assert assets and all(a.startswith("/") and not a.startswith("//") for a in assets), assets
+    for asset in assets:
+        assert client.get(asset).status_code == 200

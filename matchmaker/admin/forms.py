@@ -4,6 +4,8 @@ from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..auth.services import check_password_strength
+from ..formtools import service_check
 from models import REGIONS
 
 REQUIRED = "此项为必填项。"
@@ -21,7 +23,7 @@ class BrokerForm(FlaskForm):
     email = StringField("电子邮箱", validators=[DataRequired(REQUIRED), Email("请输入有效的电子邮箱地址。"),
                                                Length(max=254, message="不能超过 254 个字符。")])
     phone = StringField("手机号码", validators=[Optional(), Length(max=32, message="不能超过 32 个字符。")])
-    password = PasswordField("初始密码", validators=[DataRequired(REQUIRED)],
+    password = PasswordField("初始密码", validators=[DataRequired(REQUIRED), service_check(check_password_strength)],
                              description="至少 8 位，须同时包含字母和数字；请线下告知经理人并提醒其修改。")
     organization_id = SelectField("所属服务机构", coerce=int, validators=[Optional()])
     field_codes = CheckboxesField("覆盖技术领域", description="不选表示覆盖全部领域。")

@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from .services import check_credit_code, check_password_strength
+from ..formtools import service_check
 from models import REGIONS, OrgKind, Role
 
 REQUIRED = "此项为必填项。"
@@ -29,7 +31,8 @@ class RegisterForm(FlaskForm):
     email = StringField("电子邮箱", validators=[DataRequired(REQUIRED), Email(EMAIL), too_long(254)])
     phone = StringField("手机号码", validators=[Optional(), too_long(32)],
                         description="仅平台技术经理人可见，用于对接联系。")
-    password = PasswordField("密码", validators=[DataRequired(REQUIRED), too_long(128)],
+    password = PasswordField("密码", validators=[DataRequired(REQUIRED), too_long(128),
+                                                service_check(check_password_strength)],
                              description="至少 8 位，须同时包含字母和数字。")
     confirm = PasswordField("确认密码", validators=[DataRequired(REQUIRED),
                                                   EqualTo("password", "两次输入的密码不一致。")])
@@ -42,9 +45,14 @@ class RegisterForm(FlaskForm):
                            validate_choice=False)
     org_region = SelectField("所在地区", choices=[("", "请选择")] + [(r, r) for r in REGIONS],
                              validate_choice=False)
-    org_credit_code = StringField("统一社会信用代码", validators=[too_long(18)],
+    org_credit_code = StringField("统一社会信用代码",
                                   description="18 位，企业必填；高校、科研院所填写后将校验。")
     submit = SubmitField("注册")
+
+    def validate_org_credit_code(self, field) -> None:
+        """Check the code (18 characters, check digit) only when a new organization is registered."""
+        if self.org_choice.data == "new":
+            service_check(check_credit_code)(self, field)
 
     def new_org(self) -> dict | None:
         """The new organization's fields, when the user chose to register one."""

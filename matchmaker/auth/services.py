@@ -31,6 +31,12 @@ def check_password_strength(password: str) -> None:
         raise ValidationError("密码强度不足：至少 8 位，且须同时包含字母和数字。", field="password")
 
 
+def check_credit_code(code: str) -> None:
+    """A unified social credit code: 18 characters with a correct check digit (GB 32100-2015)."""
+    if not is_valid_credit_code(code):
+        raise ValidationError("统一社会信用代码无效：应为 18 位且校验位正确。", field="org_credit_code")
+
+
 def check_account_fields(email: str, name: str, password: str) -> str:
     """Validate the fields every account has; return the normalized e-mail."""
     email = normalize_email(email)
@@ -68,8 +74,8 @@ def build_organization(name: str, kind: str, region: str, credit_code: str | Non
     code = (credit_code or "").strip().upper() or None
     if code is None and org_kind == OrgKind.ENTERPRISE:
         raise ValidationError("企业须填写统一社会信用代码。", field="org_credit_code")
-    if code is not None and not is_valid_credit_code(code):
-        raise ValidationError("统一社会信用代码无效：应为 18 位且校验位正确。", field="org_credit_code")
+    if code is not None:
+        check_credit_code(code)
     if db.session.scalar(sa.select(Organization.id).where(Organization.name == name)):
         raise Conflict("该机构已在平台登记，请选择“加入已有机构”。", field="org_name")
     if code and db.session.scalar(sa.select(Organization.id).where(Organization.credit_code == code)):
