@@ -1,7 +1,7 @@
 """Saved searches: tell a user about new published listings matching a query; each alert remembers what it sent."""
 from datetime import datetime
 
-from models import ListingStatus, SavedSearch, SavedSearchHit, User, utcnow
+from models import SavedSearch, SavedSearchHit, User, utcnow
 
 from ..audit import record_audit
 from ..errors import NotFound, ValidationError
@@ -9,12 +9,12 @@ from ..extensions import db
 from ..listings.kinds import KINDS, get_kind
 from .services import link_to, notify
 
-ALERT_LIMIT = 50  # hits asked of the engine per saved search and run
-FILTER_KEYS = ("field", "region", "trl", "coop", "budget")
+ALERT_LIMIT = 200  # listings looked at per saved search and run
+FILTER_KEYS = ("field", "region", "stage", "coop", "budget")  # the search page's facets
 
 
 def clean_filters(filters: dict | None) -> dict:
-    """Keep the engine filters a saved search may carry, dropping empty values."""
+    """Keep the search facets a saved search may carry, dropping empty values."""
     return {k: v for k, v in (filters or {}).items() if k in FILTER_KEYS and v not in (None, "", [])}
 
 
@@ -51,21 +51,14 @@ def saved_searches_of(user: User) -> list[SavedSearch]:
 
 
 def new_listings_for(search: SavedSearch) -> list:
-    """Published listings matching ``search`` that appeared after it was saved and were never sent."""
-    from ..search_index import get_index
+    """What the search page shows for ``search`` that was published after it was saved and never sent."""
+    from ..listings.search import SearchParams, search_listings
 
     kind = get_kind(search.target)
-    hits = get_index(kind.name).search(search.query, limit=ALERT_LIMIT, filters=search.filters or None)
+    result = search_listings(kind, SearchParams(q=search.query, filters=search.filters or {}), per_page=ALERT_LIMIT)
     sent = set(db.session.scalars(db.select(SavedSearchHit.listing_id).filter_by(saved_search_id=search.id)))
-    fresh = []
-    for hit in hits:
-        if hit.score < search.min_score or int(hit.id) in sent:
-            continue
-        listing = db.session.get(kind.model, int(hit.id))
-        if (listing is not None and listing.status == ListingStatus.PUBLISHED
-                and (listing.published_at or listing.created_at) >= search.created_at):
-            fresh.append(listing)
-    return fresh
+    return [item for item in result.items
+            if item.id not in sent and (item.published_at or item.created_at) >= search.created_at]
 
 
 def alert_saved_search(search: SavedSearch, now: datetime) -> int:
@@ -77,7 +70,7 @@ def alert_saved_search(search: SavedSearch, now: datetime) -> int:
     kind = get_kind(search.target)
     lines = [f"· {item.title}" for item in listings[:20]]
     notify(search.user, "saved_search", f"订阅「{search.name}」有 {len(listings)} 条新{kind.label}",
-           "\n".join(lines), link_to(f"{kind.name}.search", q=search.query))
+           "\n".join(lines), link_to(f"{kind.name}.index", q=search.query, **search.filters))
     db.session.add_all(SavedSearchHit(saved_search_id=search.id, listing_id=item.id, sent_at=now)
                        for item in listings)
     return len(listings)

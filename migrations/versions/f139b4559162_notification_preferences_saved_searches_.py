@@ -53,7 +53,6 @@ def upgrade():
     sa.Column('target', sa.String(length=16), nullable=False),
     sa.Column('query', sa.String(length=500), nullable=False),
     sa.Column('filters', sa.JSON(), nullable=False),
-    sa.Column('min_score', sa.Double(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('last_checked_at', sa.DateTime(), nullable=True),
