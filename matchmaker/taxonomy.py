@@ -40,7 +40,10 @@ def load_taxonomy(path: str) -> TaxonomyResult:
     Idempotent: loading the same file twice changes nothing. Broker coverage on a
     removed field is dropped with it (listings keep their code as plain text).
     """
-    rows = read_taxonomy_file(path)
+    try:
+        rows = read_taxonomy_file(path)
+    except (ValueError, KeyError, TypeError) as error:  # bad JSON or a missing "fields"/"code"/"name"
+        raise ValidationError(f"分类文件格式错误：{error}") from None
     check_taxonomy_rows(rows)
     existing = {f.code: f for f in db.session.scalars(sa.select(TechField))}
     result = TaxonomyResult(top=sum(r["parent_code"] is None for r in rows))

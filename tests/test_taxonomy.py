@@ -57,3 +57,10 @@ def test_duplicate_codes_are_refused_and_nothing_changes(app, db, runner, tmp_pa
     result = runner.invoke(args=["taxonomy", "load", path])
     assert result.exit_code != 0 and "重复" in result.output
     assert len(fields(db)) == before
+
+
+def test_malformed_file_is_a_clean_error(runner, tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('{"fields": [{"name": "无代码"}]}', encoding="utf-8")
+    result = runner.invoke(args=["taxonomy", "load", str(path)])
+    assert result.exit_code == 1 and "格式错误" in result.output

@@ -121,5 +121,5 @@ def ensure_users(orgs: dict[str, Organization]) -> tuple[dict[str, User], list[D
 
 
 def demo_phone(seed: str) -> str:
-    """A stable, obviously fictitious mobile number (the 19900 block) for a seed string."""
+    """A stable synthetic mobile number for a seed string (demo accounts only)."""
     return f"19900{random.Random(seed).randrange(0, 10**6):06d}"
