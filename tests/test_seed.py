@@ -6,7 +6,9 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from matchmaker.listings.validation import normalize_patent_number
+from matchmaker.listings.kinds import kind_of
+from matchmaker.listings.services import listing_values
+from matchmaker.listings.validation import clean_listing, normalize_patent_number
 from models import (Achievement, BrokerCoverage, IndexState, IPItem, IPType, ListingStatus, Need,
                     Organization, OrgKind, Role, TechField, User, is_valid_credit_code)
 
@@ -64,6 +66,13 @@ def test_seeded_data_is_valid(db, seeded):
     assert len(challenges) >= 5 and all(n.reward and n.solver_conditions for n in challenges)
     assert any(n.budget_negotiable for n in needs) and any(n.budget_max for n in needs)
     assert count(db, BrokerCoverage) >= 3
+
+
+def test_every_seeded_listing_passes_the_forms_validation(db, seeded):
+    """An owner can open any demo listing's edit form and save it unchanged."""
+    for model in (Achievement, Need):
+        for listing in db.session.scalars(sa.select(model)):
+            clean_listing(kind_of(listing), listing_values(listing))  # raises InvalidListing
 
 
 def test_second_run_changes_nothing_and_says_so(db, runner, seeded):
