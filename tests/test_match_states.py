@@ -167,3 +167,18 @@ def test_queue_filters_and_sorts(login_as):
     oldest = broker.get("/matches/?sort=oldest").get_data(as_text=True)
     assert oldest.index("陈旧需求") < oldest.index("低分需求")
     assert {low.id, high.id, old.id}
+
+
+def test_json_api_lists_reads_and_moves_matches(login_as, make_user):
+    broker = login_as(Role.BROKER)
+    cover(broker.user, "06")
+    mine = make_match(make_need(title="我的需求"))
+    cover(make_user(Role.BROKER), "01")
+    listing = broker.get("/api/v1/matches").json
+    assert [m["id"] for m in listing["items"]] == [mine.id]
+    assert "need.secret@example.com" not in str(listing)
+    moved = broker.post(f"/api/v1/matches/{mine.id}/state", json={"state": "contacted"}).json
+    assert moved["state"] == "contacted" and moved["allowed_moves"] == ["introduced", "declined", "closed"]
+    refused = broker.post(f"/api/v1/matches/{mine.id}/state", json={"state": "deal"})
+    assert refused.status_code == 409 and refused.json["error"] == "conflict"
+    assert login_as(Role.RESEARCHER).get("/api/v1/matches").status_code == 403
