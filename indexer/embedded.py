@@ -16,6 +16,7 @@ from .store import Store, decode_array, encode_array
 SCHEMES = {"words": "bm25", "bigrams": "bm25_bigram"}  # analyzer scheme -> signal name
 CANDIDATES = 200  # per signal, before fusion
 BATCH = 256
+COMPACT_JOURNAL_BYTES = 8 << 20  # ~2,500 upserts: a snapshot rewrite costs about as much as replaying them
 
 
 class EmbeddedIndex(SearchIndex):
@@ -114,7 +115,7 @@ class EmbeddedIndex(SearchIndex):
 
     def _journal(self, records):
         """Make records durable in the journal of the live snapshot."""
-        self._journal_pos = self.store.append(self._gen, records)
+        self._journal_pos = self.store.append(self._gen, records, at=self._journal_pos)
 
     def rebuild(self, docs, total=None, progress=False):
         from tqdm import tqdm
@@ -143,10 +144,12 @@ class EmbeddedIndex(SearchIndex):
         bar.update(len(batch))
 
     # -- persistence ------------------------------------------------------------------------
-    def save(self):
+    def save(self, compact=False):
+        """Writes are already durable in the journal; fold it into a new snapshot once it grows large."""
         with self._lock, self.store.locked():
             self._sync()
-            self._publish()
+            if compact or self._journal_pos > COMPACT_JOURNAL_BYTES or not self._gen:
+                self._publish()
 
     def _publish(self):
         """Write memory as the next snapshot (caller holds the locks)."""

@@ -1,4 +1,5 @@
 """Sentence encoder: one cached model per process, batched and length-bucketed."""
+import atexit
 import functools
 import hashlib
 import importlib.util
@@ -97,6 +98,8 @@ class VectorCache:
     def __init__(self, path):
         self.path = path
         self.table = {}
+        self.unsaved = 0
+        atexit.register(self.flush)
         if os.path.exists(path):
             with np.load(path) as data:
                 self.table = dict(zip(data["keys"].tolist(), data["vecs"]))
@@ -108,11 +111,16 @@ class VectorCache:
         if todo:
             vecs = compute([t for _, t in todo])
             self.table.update((k, v) for (k, _), v in zip(todo, vecs))
-            self._write()
+            self.unsaved += len(todo)
+            if self.unsaved >= 256:  # single queries are batched into one write
+                self.flush()
         return np.stack([self.table[k] for k in keys]).astype(np.float32)
 
-    def _write(self):
-        """Write the cache atomically."""
+    def flush(self):
+        """Write the cache atomically if it changed."""
+        if not self.unsaved:
+            return
+        self.unsaved = 0
         os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
         tmp = self.path + ".tmp.npz"
         np.savez(tmp, keys=np.array(list(self.table)), vecs=np.stack(list(self.table.values())))

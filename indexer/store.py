@@ -94,10 +94,13 @@ class Store:
                 target = os.path.join(self.folder, name)
                 shutil.rmtree(target, ignore_errors=True) if os.path.isdir(target) else os.remove(target)
 
-    def append(self, gen, records):
-        """Append records to the journal durably; returns the journal's new size."""
+    def append(self, gen, records, at):
+        """Write records durably at offset `at` (dropping a torn tail after it); returns the new size."""
         data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
-        with open(self.journal_path(gen), "ab") as f:
+        path = self.journal_path(gen)
+        with open(path, "r+b" if os.path.exists(path) else "wb") as f:
+            f.seek(at)
+            f.truncate()
             f.write(data)
             f.flush()
             os.fsync(f.fileno())

@@ -1,0 +1,150 @@
+"""Speed and memory of the engine vs the naive baseline (sentence-transformers fp32 + faiss flat).
+
+For each N (default 10k and 100k achievements resampled from CSL text) and each system, a child process
+measures: embedding throughput on a sample of real documents (docs/s), build throughput (docs/s: indexing
+with the measured embedding cost per document added), search latency p50/p95 over real need texts (query
+embedding included) and peak RSS. Document vectors beyond the sample are synthesised from encoded ones
+(embedding 100k texts on 2 cores takes an hour), so the index sizes and search costs are the real ones.
+"""
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from indexer.datasets import achievement_document, data_path, need_text, read_jsonl  # noqa: E402
+
+SYSTEMS = ("engine", "naive")
+
+
+def synthetic_corpus(records, n, seed=0):
+    """n CSL-like records: a title, keywords and abstract sentences resampled from random records."""
+    rng = np.random.default_rng(seed)
+    sentences = [s for r in records for s in (r.get("abstract") or "").split("。") if len(s) > 8]
+    out = []
+    for i in range(n):
+        a, b = rng.integers(len(records), size=2)
+        picks = rng.integers(len(sentences), size=int(rng.integers(3, 7)))
+        out.append({"id": f"syn-{i}", "title": records[a]["title"],
+                    "keywords": (records[a].get("keywords") or [])[:3] + (records[b].get("keywords") or [])[:2],
+                    "abstract": "。".join(sentences[j] for j in picks) + "。",
+                    "discipline": records[a].get("discipline"), "category": records[a].get("category")})
+    return out
+
+
+def synthetic_vectors(pool, texts, rng=np.random.default_rng(1)):
+    """Stand-in vectors for texts: a mix of two really encoded vectors plus noise."""
+    a, b = rng.integers(len(pool), size=(2, len(texts)))
+    v = pool[a] + 0.6 * pool[b] + rng.normal(0, 0.02, (len(texts), pool.shape[1])).astype(np.float32)
+    return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+
+
+def percentiles(times):
+    """p50 and p95 in milliseconds."""
+    return float(np.percentile(times, 50) * 1000), float(np.percentile(times, 95) * 1000)
+
+
+def run_engine(corpus, queries, sample):
+    """Measurements of the engine (app settings from config.py)."""
+    from match_batch import engine_settings
+    from indexer import open_index
+    from indexer.analysis import doc_text
+    import tempfile
+
+    index = open_index("bench", engine_settings(tempfile.mkdtemp(prefix="bench-")))
+    encoder = index.encoder
+    docs = [achievement_document(r) for r in corpus]
+    texts = [doc_text(d.fields) for d in docs[:sample]]
+    start = time.perf_counter()
+    pool = encoder.encode(texts)
+    embed_rate = len(texts) / (time.perf_counter() - start)
+    real_encode = encoder.encode
+    encoder.encode = lambda t, progress=False: synthetic_vectors(pool, t)
+    start = time.perf_counter()
+    index.rebuild(docs, total=len(docs))
+    index_time = time.perf_counter() - start
+    encoder.encode = real_encode
+    times = []
+    for q in queries:
+        start = time.perf_counter()
+        index.search(q, limit=10)
+        times.append(time.perf_counter() - start)
+    return embed_rate, index_time, times
+
+
+def run_naive(corpus, queries, sample):
+    """Measurements of sentence-transformers fp32 defaults + faiss IndexFlatIP."""
+    import faiss
+    from sentence_transformers import SentenceTransformer
+    from indexer.encoder import default_model_path
+
+    model = SentenceTransformer(default_model_path(), device="cpu")
+    texts = ["。".join([r["title"], " ".join(r["keywords"]), r["abstract"]]) for r in corpus]
+    start = time.perf_counter()
+    pool = model.encode(texts[:sample], normalize_embeddings=True)
+    embed_rate = sample / (time.perf_counter() - start)
+    start = time.perf_counter()
+    vecs = synthetic_vectors(pool, texts)
+    index = faiss.IndexFlatIP(vecs.shape[1])
+    index.add(vecs)
+    index_time = time.perf_counter() - start
+    del vecs
+    times = []
+    for q in queries:
+        start = time.perf_counter()
+        index.search(model.encode([q], normalize_embeddings=True), 10)
+        times.append(time.perf_counter() - start)
+    return embed_rate, index_time, times
+
+
+def child(system, n, sample, n_queries):
+    """Measure one system at one size in this process; print a JSON line."""
+    records = read_jsonl(data_path("csl_achievements.jsonl.gz"))
+    corpus = synthetic_corpus(records, n)
+    queries = [need_text(q) for q in read_jsonl(data_path("enterprise_needs_sample.jsonl"))][:n_queries]
+    del records
+    embed_rate, index_time, times = (run_engine if system == "engine" else run_naive)(corpus, queries, sample)
+    # build rate: indexing as timed, plus embedding every document at the measured rate
+    build_rate = n / (index_time + n / embed_rate)
+    p50, p95 = percentiles(times[3:])  # the first queries warm caches
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"system": system, "n": n, "embed": embed_rate, "build": build_rate,
+                      "p50": p50, "p95": p95, "rss": rss}))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--sample", type=int, default=500, help="documents really embedded per run")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--child", nargs=2, metavar=("SYSTEM", "N"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(args.child[0], int(args.child[1]), args.sample, args.queries)
+    rows = []
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
+    for n in map(int, args.sizes.split(",")):
+        for system in SYSTEMS:
+            cmd = [sys.executable, __file__, "--child", system, str(n), "--sample", str(args.sample),
+                   "--queries", str(args.queries)]
+            out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True).stdout
+            rows.append(json.loads(out.strip().splitlines()[-1]))
+            print(f"measured {system} at N={n}", file=sys.stderr)
+    print(f"{'N':>7} {'system':<7} {'embed doc/s':>11} {'build doc/s':>11} {'p50 ms':>7} {'p95 ms':>7} {'RSS MB':>7}")
+    for row in rows:
+        print(f"{row['n']:>7} {row['system']:<7} {row['embed']:>11.1f} {row['build']:>11.1f} "
+              f"{row['p50']:>7.1f} {row['p95']:>7.1f} {row['rss']:>7.0f}")
+    for n in map(int, args.sizes.split(",")):
+        e, b = (next(r for r in rows if r["n"] == n and r["system"] == s) for s in SYSTEMS)
+        print(f"{n:>7} {'ratio':<7} {e['embed'] / b['embed']:>10.2f}x {e['build'] / b['build']:>10.2f}x "
+              f"{e['p50'] / b['p50']:>6.2f}x {e['p95'] / b['p95']:>6.2f}x {e['rss'] / b['rss']:>6.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""Quality of the engine on judged real needs (dev_qrels.tsv), side by side with reference baselines.
+
+Prints nDCG@10 (gain 2^g-1), Recall@20 of grade>=2 and of grade>=1; unjudged documents count as grade 0.
+Also prints known-item MRR@10 on dev_queries.jsonl as an overfitting check (it is not tuned on).
+"""
+import argparse
+import math
+import os
+import sys
+import tempfile
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from indexer.datasets import data_path, need_text, read_jsonl, read_qrels  # noqa: E402
+from indexer.encoder import get_encoder, use_vector_cache  # noqa: E402
+from indexer.keyword import KeywordIndex  # noqa: E402
+from indexer.tokenize import tokenize  # noqa: E402
+from match_batch import build_engine, run_queries  # noqa: E402
+
+K = 100
+
+
+def ndcg(ranked, grades, k=10):
+    """nDCG@k with gain 2^g - 1."""
+    dcg = sum((2 ** grades.get(d, 0) - 1) / math.log2(i + 2) for i, d in enumerate(ranked[:k]))
+    ideal = sorted(grades.values(), reverse=True)[:k]
+    idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / idcg if idcg else 0.0
+
+
+def recall(ranked, grades, min_grade, k=20):
+    """Share of documents graded >= min_grade found in the top k (None when there are none)."""
+    wanted = {d for d, g in grades.items() if g >= min_grade}
+    return len(wanted & set(ranked[:k])) / len(wanted) if wanted else None
+
+
+def evaluate(run, qrels):
+    """Mean nDCG@10, R@20(>=2), R@20(>=1) over the judged queries, and per-query nDCG."""
+    per_query = {q: ndcg([d for d, _ in run.get(q, [])], g) for q, g in qrels.items()}
+    metrics = [float(np.mean(list(per_query.values())))]
+    for min_grade in (2, 1):
+        values = [recall([d for d, _ in run.get(q, [])], g, min_grade) for q, g in qrels.items()]
+        metrics.append(float(np.mean([v for v in values if v is not None])))
+    return metrics, per_query
+
+
+def doc_string(r):
+    """Plain title + keywords + abstract of a CSL record (what the baselines see)."""
+    return "。".join([r["title"], " ".join(r.get("keywords") or []), r.get("abstract") or ""])
+
+
+def top(scores, ids, k=K):
+    """[(id, score)] of the k best scores."""
+    order = np.argsort(-scores, kind="stable")[:k]
+    return [(ids[i], float(scores[i])) for i in order]
+
+
+def bm25_scores(corpus, texts, scheme):
+    """BM25 score matrix (queries x docs) on plain text."""
+    index = KeywordIndex()
+    for slot, r in enumerate(corpus):
+        index.add(slot, tokenize(doc_string(r), scheme))
+    return np.stack([index.scores(tokenize(t, scheme))[0] for t in texts])
+
+
+def dense_scores(corpus, texts):
+    """Cosine matrix (queries x docs) of sentence-transformers m3e-small fp32."""
+    encoder = get_encoder(None, False)
+    return encoder.encode(texts) @ encoder.encode([doc_string(r) for r in corpus]).T
+
+
+def minmax(m):
+    """Row-wise min-max scaling."""
+    lo, hi = m.min(axis=1, keepdims=True), m.max(axis=1, keepdims=True)
+    return (m - lo) / np.where(hi > lo, hi - lo, 1)
+
+
+def baselines(corpus, texts):
+    """{name: score matrix} of the reference baselines."""
+    words, bigrams, dense = (bm25_scores(corpus, texts, "words"), bm25_scores(corpus, texts, "bigrams"),
+                             dense_scores(corpus, texts))
+    return {"bm25-words": words, "bm25-bigrams": bigrams, "m3e-small": dense,
+            "minmax(bm25w+m3e)": 0.5 * minmax(words) + 0.5 * minmax(dense)}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", default=data_path("csl_achievements.jsonl.gz"))
+    parser.add_argument("--queries", default=data_path("enterprise_needs_sample.jsonl"))
+    parser.add_argument("--qrels", default=data_path("dev_qrels.tsv"))
+    parser.add_argument("--known-items", default=data_path("dev_queries.jsonl"))
+    parser.add_argument("--cache", default=os.path.join("instance", "cache", "vectors"))
+    parser.add_argument("--per-query", action="store_true", help="also print nDCG@10 per query")
+    args = parser.parse_args()
+    use_vector_cache(args.cache or None)
+    corpus, qrels = read_jsonl(args.corpus), read_qrels(args.qrels)
+    queries = [q for q in read_jsonl(args.queries) if q["id"] in qrels]
+    known = read_jsonl(args.known_items) if os.path.exists(args.known_items) else []
+    ids = [r["id"] for r in corpus]
+    texts = [need_text(q) for q in queries] + [k["query"] for k in known]
+    qids = [q["id"] for q in queries] + [k["qid"] for k in known]
+    runs = {name: {qid: top(row, ids) for qid, row in zip(qids, m)} for name, m in baselines(corpus, texts).items()}
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = build_engine(corpus, tmp, progress=sys.stderr.isatty())
+        runs = {"engine": run_queries(engine, [{"id": q, "text": t} for q, t in zip(qids, texts)], K), **runs}
+    known_qrels = {k["qid"]: k["relevant"] for k in known}
+    print(f"{len(qrels)} judged needs, {sum(len(g) for g in qrels.values())} judgments; "
+          f"{len(known)} known-item queries")
+    print(f"{'system':<20} {'nDCG@10':>8} {'R@20>=2':>8} {'R@20>=1':>8} {'known MRR@10':>13}")
+    for name, run in runs.items():
+        (n, r2, r1), per_query = evaluate(run, qrels)
+        mrr = np.mean([next((1 / (i + 1) for i, (d, _) in enumerate(run[q][:10]) if d in rel), 0.0)
+                       for q, rel in known_qrels.items()]) if known else float("nan")
+        print(f"{name:<20} {n:>8.4f} {r2:>8.4f} {r1:>8.4f} {mrr:>13.4f}")
+        if args.per_query:
+            print("   " + " ".join(f"{q[-4:]}:{v:.2f}" for q, v in per_query.items()))
+
+
+if __name__ == "__main__":
+    main()

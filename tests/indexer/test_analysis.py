@@ -1,0 +1,25 @@
+"""The analyzer and query focus."""
+from indexer.focus import focus
+from indexer.tokenize import tokenize
+
+
+def test_domain_terms_stay_whole_and_stopwords_go():
+    words = tokenize("研发高镍正极材料的包覆技术")
+    assert "正极材料" in words and "正极" in words
+    assert "研发" not in words and "技术" not in words
+
+
+def test_same_analysis_for_fullwidth_and_case():
+    assert tokenize("ＬＩＤＡＲ 激光雷达") == tokenize("lidar 激光雷达")
+
+
+def test_bigrams():
+    assert tokenize("锂电池", "bigrams") == ["锂电", "电池"]
+
+
+def test_focus_drops_company_background_but_keeps_the_problem():
+    need = ("需求内容：\n  开发高韧性立方氮化硼单晶。\n现有工作基础：\n  公司有标准化厂房3栋。\n"
+            "  2018年度实现销售收入2002万元。\n预期目标：\n  抗冲击韧性≥67%。")
+    core = focus(need)
+    assert "立方氮化硼" in core and "抗冲击韧性" in core
+    assert "厂房" not in core and "销售收入" not in core

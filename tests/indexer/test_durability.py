@@ -1,0 +1,73 @@
+"""Upsert/delete are visible at once, survive a restart, and a crash never corrupts the index."""
+import os
+
+from conftest import ACHIEVEMENTS, CATHODE_NEED
+
+from indexer import Document, open_index
+
+
+def test_delete_is_visible_to_next_search(make_index):
+    index = make_index()
+    assert index.delete(["cathode", "not-there"]) == 1
+    assert "cathode" not in {h.id for h in index.search(CATHODE_NEED, limit=10)}
+    assert index.count() == len(ACHIEVEMENTS) - 1 and "cathode" not in index.ids()
+
+
+def test_upsert_replaces_an_existing_id(make_index):
+    index = make_index()
+    index.upsert([Document("wheat", {"title": "固态电解质硫化物锂电池", "body": "硫化物固态电解质的界面改性"}, {})])
+    assert index.count() == len(ACHIEVEMENTS)
+    assert index.search("硫化物固态电解质", limit=1)[0].id == "wheat"
+    assert "wheat" not in {h.id for h in index.search("小麦育种抗旱", limit=3, filters={"region": "河南"})}
+
+
+def test_reload_after_restart_with_and_without_save(tmp_path, make_index):
+    index = make_index()
+    index.delete(["bms"])
+    reopened = open_index("achievements", {"index_dir": str(tmp_path)})  # from the journal
+    assert reopened.ids() == index.ids()
+    index.save()
+    index.upsert([Document("late", {"title": "钠离子电池层状氧化物正极"}, {"region": "四川"})])
+    restarted = open_index("achievements", {"index_dir": str(tmp_path)})
+    assert restarted.ids() == index.ids() and "late" in restarted.ids()
+    assert restarted.search(CATHODE_NEED, limit=1, filters={"region": "四川"})[0].id == "cathode"
+
+
+def test_another_process_writes_are_noticed(tmp_path, make_index):
+    reader = make_index()
+    writer = open_index("achievements", {"index_dir": str(tmp_path)})
+    writer.delete(["cathode"])
+    assert reader.search(CATHODE_NEED, limit=1)[0].id != "cathode"
+    writer.rebuild(ACHIEVEMENTS[:2])
+    assert reader.ids() == {"cathode", "recycling"}
+
+
+def test_torn_journal_and_leftover_temp_files_are_ignored(tmp_path, make_index):
+    index = make_index()
+    folder = os.path.join(tmp_path, "achievements")
+    journal = [n for n in os.listdir(folder) if n.startswith("journal-")][0]
+    with open(os.path.join(folder, journal), "ab") as f:
+        f.write(b'{"op": "delete", "ids": ["cath')  # a crash in the middle of a write
+    os.makedirs(os.path.join(folder, "gen-99.tmp123"))
+    reopened = open_index("achievements", {"index_dir": str(tmp_path)})
+    assert reopened.ids() == index.ids()
+    reopened.upsert([Document("after-crash", {"title": "钠离子电池正极"}, {})])  # must not glue onto the torn line
+    assert open_index("achievements", {"index_dir": str(tmp_path)}).ids() == index.ids() | {"after-crash"}
+    reopened.save(compact=True)
+    assert open_index("achievements", {"index_dir": str(tmp_path)}).ids() == index.ids() | {"after-crash"}
+
+
+def test_rebuild_replaces_everything(make_index):
+    index = make_index()
+    assert index.rebuild(iter(ACHIEVEMENTS[3:]), total=4, progress=True) == len(ACHIEVEMENTS) - 3
+    assert index.ids() == {d.id for d in ACHIEVEMENTS[3:]}
+
+
+def test_hnsw_above_exact_limit_keeps_ids_filters_and_deletes(make_index):
+    index = make_index(exact_limit=3)
+    assert index.vectors._hnsw is not None
+    assert index.search(CATHODE_NEED, limit=1)[0].id == "cathode"
+    index.delete(["cathode"])
+    assert "cathode" not in {h.id for h in index.search(CATHODE_NEED, limit=10)}
+    index.save()
+    assert {h.id for h in index.search("电池", 10, {"region": "四川"})} == {"bms"}
