@@ -3,7 +3,7 @@ from wtforms import FieldList, Form, FormField, SelectField, StringField, TextAr
 
 from models import TRL_LEVELS, IPStatus, IPType, PriceMode
 
-from ..listings.forms import ListingForm
+from ..listings.forms import ListingForm, Required
 
 IP_ROWS = 3  # blank IP rows offered below the filled ones
 
@@ -17,7 +17,7 @@ class IPItemForm(Form):
 
 
 class AchievementForm(ListingForm):
-    summary = TextAreaField("成果简介", render_kw={"rows": 6})
+    summary = TextAreaField("成果简介", [Required()], render_kw={"rows": 6})
     industries = StringField("应用行业", description="多个行业用逗号分隔")
     trl = SelectField("技术成熟度",
                       choices=[("", "未填写")] + [(str(k), f"TRL {k} · {v[1]}（{v[0]}）") for k, v in TRL_LEVELS.items()])

@@ -26,6 +26,15 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class Required:
+    """Marks a field as required in the page (the asterisk); the rule itself is in clean_listing."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        pass
+
+
 class ReasonForm(FlaskForm):
     """A reviewer's reason (shown to the owner)."""
 
@@ -35,10 +44,10 @@ class ReasonForm(FlaskForm):
 class ListingForm(FlaskForm):
     """Fields common to achievements and needs; subclasses add their own."""
 
-    title = StringField("标题", render_kw={"maxlength": 200})
+    title = StringField("标题", [Required()], render_kw={"maxlength": 200})
     keywords = StringField("关键词", description="多个关键词用逗号、顿号或空格分隔")
-    field_code = SelectField("技术领域")
-    region = SelectField("所在地区", choices=[("", "请选择")] + [(r, r) for r in REGIONS])
+    field_code = SelectField("技术领域", [Required()])
+    region = SelectField("所在地区", [Required()], choices=[("", "请选择")] + [(r, r) for r in REGIONS])
     coop_modes = CheckboxesField("合作方式", choices=CoopMode.choices())
     contact_name = StringField("联系人", description="联系方式仅平台技术经理人和管理员可见")
     contact_phone = StringField("联系电话")

@@ -5,11 +5,11 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 
 from models import IPOwnership
 
-from ..listings.forms import ListingForm
+from ..listings.forms import ListingForm, Required
 
 
 class NeedForm(ListingForm):
-    description = TextAreaField("需求描述", render_kw={"rows": 6})
+    description = TextAreaField("需求描述", [Required()], render_kw={"rows": 6})
     indicators = TextAreaField("核心指标", render_kw={"rows": 3})
     budget_min = StringField("预算下限（万元）", description="上下限都不填表示面议")
     budget_max = StringField("预算上限（万元）")
