@@ -226,3 +226,13 @@ def test_failed_indexing_marks_pending_and_a_later_resync_repairs_it(app, make_u
     assert str(ach.id) not in indexed_ids("achievements")
     assert resync_pending() == 1
     assert ach.index_state == IndexState.SYNCED and str(ach.id) in indexed_ids("achievements")
+
+
+def test_a_need_past_deadline_expires_when_it_is_read(app, make_user, login_as, db):
+    client = login_as(Role.ENTERPRISE)
+    need = published("needs", client.user, make_user(Role.ADMIN))
+    need.deadline = date.today() - timedelta(days=2)
+    db.session.commit()
+    assert app.test_client().get(f"/needs/{need.id}").status_code == 404
+    assert need.status == ListingStatus.EXPIRED and str(need.id) not in indexed_ids("needs")
+    assert "已过期" in client.get(f"/needs/{need.id}").get_data(as_text=True)

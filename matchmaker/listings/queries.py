@@ -1,4 +1,5 @@
 """Read-side helpers for listing pages: load one for a viewer, my listings, the review queue, related hits."""
+from datetime import date
 import logging
 
 from sqlalchemy import func
@@ -11,6 +12,8 @@ from ..search_index import get_index
 from .access import can_view, review_scope
 from .documents import query_text
 from .kinds import ListingKind, kind_of
+from .search import refresh_before_search
+from .services import expire_needs
 
 RELATED_LIMIT = 8
 log = logging.getLogger(__name__)
@@ -19,6 +22,9 @@ log = logging.getLogger(__name__)
 def get_listing(kind: ListingKind, listing_id: int, viewer):
     """The listing if ``viewer`` may see it; NotFound otherwise (never reveals that it exists)."""
     listing = db.session.get(kind.model, listing_id)
+    if kind.name == "needs" and listing is not None and listing.is_published and listing.deadline \
+            and listing.deadline < date.today():
+        expire_needs()  # needs expire by themselves, even before the daily `flask expire-needs`
     if listing is None or not can_view(listing, viewer):
         raise NotFound(f"{kind.label}不存在或尚未发布")
     return listing
@@ -50,6 +56,7 @@ def review_queue(kind: ListingKind, reviewer) -> list:
 def related_listings(listing, limit: int = RELATED_LIMIT) -> list[tuple]:
     """Published listings of the other kind that the engine finds for this one: [(listing, hit)]."""
     other = kind_of(listing).other
+    refresh_before_search(other)
     try:
         hits = get_index(other.name).search(query_text(listing), limit=limit * 2)
     except Exception:  # a broken or rebuilding index must not take the detail page down
