@@ -9,7 +9,8 @@ from models import Match, MatchOrigin, Role
 from listing_data import published
 from match_data import rows
 
-RICE = dict(title="水稻抗旱品种分子育种技术", summary="利用分子标记辅助选择培育抗旱水稻新品种，节水稳产，适合西南丘陵地区。",
+RICE = dict(title="水稻抗旱品种分子育种技术",
+            summary="利用分子标记辅助选择培育抗旱水稻新品种，节水稳产，适合西南丘陵地区。",
             keywords="水稻，抗旱，分子育种", field_code="0401", industries="种植业", innovation_points="抗旱基因聚合",
             key_indicators="节水 30%")
 
@@ -79,7 +80,8 @@ def test_editing_a_listing_re_matches_it(people):
     rice = published("achievements", researcher, admin, **RICE)
     need = published("needs", enterprise, admin)
     assert rice.id not in {a for _, a in pairs()}
-    edit(need, enterprise, title="抗旱水稻新品种引进需求", description="丘陵地区缺水，需要抗旱稳产的水稻新品种及配套育种技术。",
+    edit(need, enterprise, title="抗旱水稻新品种引进需求",
+         description="丘陵地区缺水，需要抗旱稳产的水稻新品种及配套育种技术。",
          keywords="水稻，抗旱，育种", indicators="节水 20% 以上", field_code="0401")
     assert (need.id, rice.id) in pairs()
 

@@ -98,7 +98,8 @@ def export_shortlist(week: str, fmt: str, audience: str = "public", field_code: 
     if fmt == "csv":
         return write_csv(header, rows), len(rows)
     if fmt == "xlsx":
-        return write_xlsx(header, rows, f"{week} 路演推荐清单", sheet="路演推荐清单", wide=("需求摘要", "成果摘要")), len(rows)
+        data = write_xlsx(header, rows, f"{week} 路演推荐清单", sheet="路演推荐清单", wide=("需求摘要", "成果摘要"))
+        return data, len(rows)
     raise ValueError("format must be xlsx or csv")
 
 
