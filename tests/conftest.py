@@ -54,6 +54,12 @@ def runner(app):
 
 
 @pytest.fixture
+def password():
+    """The password make_user gives every user unless told otherwise."""
+    return PASSWORD
+
+
+@pytest.fixture
 def make_user(app):
     """Create a user of a role (with an organization where the role has one)."""
     counter = {"n": 0}

@@ -3,8 +3,6 @@ import sqlalchemy as sa
 
 from models import AuditLog, BrokerCoverage, Notification, Organization, OrgKind, Role, TechField, User
 
-from conftest import PASSWORD
-
 
 def audit_actions(db) -> list[str]:
     return list(db.session.scalars(sa.select(AuditLog.action).order_by(AuditLog.id)))

@@ -5,8 +5,6 @@ import sqlalchemy as sa
 from models import AuditLog, Organization, OrgKind, Role, User
 from models.organization import credit_code_check_char
 
-from conftest import PASSWORD
-
 
 def credit_code(body17: str = "91510100MA6123456") -> str:
     """A well-formed unified social credit code built from 17 characters."""
@@ -173,20 +171,20 @@ def test_deactivated_user_loses_running_session(login_as, db):
     assert c.get("/dashboard").status_code == 302
 
 
-def test_protected_page_redirects_to_login_with_next_and_message(client, auth, make_user):
+def test_protected_page_redirects_to_login_with_next_and_message(password, client, auth, make_user):
     response = client.get("/dashboard")
     assert response.status_code == 302 and "/auth/login?next=" in response.location
     page = client.get(response.location).get_data(as_text=True)
     assert "请先登录后再访问该页面" in page
     user = make_user()
-    response = client.post("/auth/login?next=/dashboard", data={"email": user.email, "password": PASSWORD})
+    response = client.post("/auth/login?next=/dashboard", data={"email": user.email, "password": password})
     assert response.location.endswith("/dashboard")
 
 
-def test_login_refuses_open_redirect(client, make_user):
+def test_login_refuses_open_redirect(password, client, make_user):
     user = make_user()
     response = client.post("/auth/login?next=//evil.example.com/x",
-                           data={"email": user.email, "password": PASSWORD})
+                           data={"email": user.email, "password": password})
     assert response.status_code == 302 and "evil" not in response.location
 
 

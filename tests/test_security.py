@@ -7,24 +7,22 @@ import sqlalchemy as sa
 from matchmaker.errors import Conflict
 from models import Role, User
 
-from conftest import PASSWORD
 
-
-def test_post_without_csrf_token_is_rejected_in_chinese(app, client, make_user):
+def test_post_without_csrf_token_is_rejected_in_chinese(password, app, client, make_user):
     app.config["WTF_CSRF_ENABLED"] = True
     user = make_user()
-    response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    response = client.post("/auth/login", data={"email": user.email, "password": password})
     assert response.status_code == 400
     assert "CSRF" in response.get_data(as_text=True) and "请刷新页面后重新提交" in response.get_data(as_text=True)
     assert client.get("/dashboard").status_code == 302  # not logged in
 
 
-def test_post_with_csrf_token_from_the_form_is_accepted(app, client, make_user):
+def test_post_with_csrf_token_from_the_form_is_accepted(password, app, client, make_user):
     app.config["WTF_CSRF_ENABLED"] = True
     user = make_user()
     page = client.get("/auth/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    response = client.post("/auth/login", data={"email": user.email, "password": password, "csrf_token": token})
     assert response.status_code == 302
     logout_token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/dashboard").get_data(as_text=True))
     assert client.post("/auth/logout", data={"csrf_token": logout_token.group(1)}).status_code == 302
@@ -57,7 +55,7 @@ def test_eleventh_failed_login_within_a_minute_gets_429(client, make_user, auth)
     assert auth.login(user.email).status_code == 429  # even the right password waits
 
 
-def test_login_limit_also_applies_per_email_across_addresses(app, make_user):
+def test_login_limit_also_applies_per_email_across_addresses(password, app, make_user):
     user = make_user()
     for n in range(10):
         c = app.test_client()
@@ -67,14 +65,14 @@ def test_login_limit_also_applies_per_email_across_addresses(app, make_user):
     c.environ_base["REMOTE_ADDR"] = "10.0.1.1"
     assert c.post("/auth/login", data={"email": user.email, "password": "wrong-pass1"}).status_code == 429
     other = make_user()
-    assert c.post("/auth/login", data={"email": other.email, "password": PASSWORD}).status_code == 302
+    assert c.post("/auth/login", data={"email": other.email, "password": password}).status_code == 302
 
 
-def test_successful_logins_do_not_count_against_the_limit(app, make_user):
+def test_successful_logins_do_not_count_against_the_limit(password, app, make_user):
     user = make_user()
     for _ in range(12):
         c = app.test_client()
-        assert c.post("/auth/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+        assert c.post("/auth/login", data={"email": user.email, "password": password}).status_code == 302
 
 
 def test_unknown_route_gets_chinese_404_page(client):
