@@ -233,3 +233,18 @@ def test_register_shows_every_problem_at_once(client, db):
     for message in ("请输入有效的电子邮箱地址", "密码强度不足", "统一社会信用代码无效"):
         assert message in page
     assert 'value="成都某某科技有限公司"' in page
+
+
+def test_change_password(login_as, auth, client, password):
+    c = login_as(Role.BROKER)
+    page = c.post("/auth/password", data={"current": "wrong-pass1", "password": "newpass123",
+                                          "confirm": "newpass123"}).get_data(as_text=True)
+    assert "当前密码不正确" in page
+    page = c.post("/auth/password", data={"current": password, "password": "short",
+                                          "confirm": "short"}).get_data(as_text=True)
+    assert "密码强度不足" in page
+    response = c.post("/auth/password", data={"current": password, "password": "newpass123",
+                                              "confirm": "newpass123"})
+    assert response.status_code == 302
+    assert auth.login(c.user.email, password).status_code == 200
+    assert auth.login(c.user.email, "newpass123").status_code == 302

@@ -40,6 +40,7 @@ MATRIX = [
     ("GET", "/auth/register", expect(anon=200, all=302)),
     ("POST", "/auth/logout", expect(anon=302, all=302)),
     ("GET", "/auth/logout", expect(all=405)),
+    ("GET", "/auth/password", SIGNED_IN),
     # admin
     ("GET", "/admin/", ADMIN_ONLY),
     ("GET", "/admin/users", ADMIN_ONLY),

@@ -60,3 +60,13 @@ class RegisterForm(FlaskForm):
             return None
         return {"name": self.org_name.data, "kind": self.org_kind.data,
                 "region": self.org_region.data, "credit_code": self.org_credit_code.data}
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("当前密码", validators=[DataRequired(REQUIRED), too_long(128)])
+    password = PasswordField("新密码", validators=[DataRequired(REQUIRED), too_long(128),
+                                                 service_check(check_password_strength)],
+                             description="至少 8 位，须同时包含字母和数字。")
+    confirm = PasswordField("确认新密码", validators=[DataRequired(REQUIRED),
+                                                   EqualTo("password", "两次输入的密码不一致。")])
+    submit = SubmitField("修改密码")

@@ -130,6 +130,17 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
+def change_password(user: User, current: str, new: str) -> User:
+    """Replace ``user``'s password after checking the current one."""
+    if not user.check_password(current or ""):
+        raise ValidationError("当前密码不正确。", field="current")
+    check_password_strength(new)
+    user.set_password(new)
+    record_audit(user, "user.change_password", user)
+    db.session.commit()
+    return user
+
+
 def create_admin(email: str, name: str, password: str) -> User:
     """Create a platform admin; Conflict when the e-mail is already registered."""
     try:

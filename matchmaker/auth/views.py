@@ -3,8 +3,8 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_user, logout_user
 
 from . import bp
-from .forms import LoginForm, RegisterForm
-from .services import authenticate, organization_directory, register_user
+from .forms import LoginForm, PasswordChangeForm, RegisterForm
+from .services import authenticate, change_password, organization_directory, register_user
 from ..errors import DomainError
 from ..extensions import limiter
 from ..formtools import attach_error, safe_next
@@ -75,3 +75,19 @@ def register():
                 flash("您所在的机构尚待平台审核，审核通过前可先填写草稿。", "warning")
             return redirect(url_for("main.dashboard"))
     return render_template("auth/register.html", form=form, organizations=organization_directory())
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@signed_in
+def password():
+    """Change one's own password."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current.data, form.password.data)
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            flash("密码已修改。", "success")
+            return redirect(url_for("main.dashboard"))
+    return render_template("auth/password.html", form=form)
