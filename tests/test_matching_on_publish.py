@@ -114,7 +114,7 @@ def test_broker_creates_a_match_by_hand_once(app, people, make_user, login_as):
     rice = published("achievements", researcher, admin, **RICE)
     need = published("needs", enterprise, admin)
     broker = login_as(Role.BROKER)
-    page = broker.get(f"/matches/new?need_id={need.id}").get_data(as_text=True)
+    page = broker.get(f"/matches/new?need_id={need.id}&q=抗旱水稻").get_data(as_text=True)
     assert RICE["title"] in page
     response = broker.post("/matches/new", data={"need_id": need.id, "achievement_id": rice.id,
                                                  "reason": "企业口头提出"})

@@ -19,11 +19,11 @@ log = logging.getLogger(__name__)
 OVERFETCH = 3
 
 
-def search_other_side(listing, limit: int):
-    """Engine hits on the other side's index for a listing's own text."""
+def search_other_side(listing, limit: int, text: str | None = None):
+    """Engine hits on the other side's index for ``text`` (default: the listing's own text)."""
     from ..search_index import get_index
 
-    return get_index(kind_of(listing).other_name).search(query_text(listing), limit=limit)
+    return get_index(kind_of(listing).other_name).search(text or query_text(listing), limit=limit)
 
 
 def pair_of(listing, other) -> tuple[Need, Achievement]:

@@ -1,9 +1,6 @@
 """Broker queue, the side-by-side match page and its actions; owners' introductions."""
-import re
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup, escape
 
 from models import Achievement, MatchState, Need, REGIONS, Role, User
 
@@ -19,17 +16,6 @@ from .queue import SCOPES, SORTS, QueueFilter, queue_query
 from .services import add_note, allowed_moves, change_state, get_match, introductions_for, record_deal
 
 STAFF = (Role.BROKER, Role.ADMIN)
-
-
-@bp.app_template_filter("highlight")
-def highlight(text: str | None, terms) -> Markup:
-    """Escape ``text`` and wrap each shared term in <mark>."""
-    text = str(escape(text or ""))
-    terms = sorted({str(escape(t)) for t in terms or [] if t and t.strip()}, key=len, reverse=True)
-    if not terms:
-        return Markup(text)
-    pattern = re.compile("|".join(re.escape(t) for t in terms))
-    return Markup(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", text))
 
 
 @bp.get("/")
@@ -128,11 +114,13 @@ def new():
             or db.session.get(Achievement, request.args.get("achievement_id", type=int) or 0))
     if side is None:
         raise NotFound("请从需求或成果页面发起手动匹配")
-    hits = search_other_side(side, 20)
+    query = (request.args.get("q") or "").strip()[:200]
+    hits = search_other_side(side, 20, query or None)
     model = Achievement if isinstance(side, Need) else Need
     candidates = [(hit, db.session.get(model, int(hit.id))) for hit in hits]
     return render_template("matches/new.html", side=side, side_is_need=isinstance(side, Need),
-                           candidates=[(h, c) for h, c in candidates if c is not None], form=form)
+                           candidates=[(h, c) for h, c in candidates if c is not None and c.is_published],
+                           form=form, query=query)
 
 
 @bp.get("/mine")

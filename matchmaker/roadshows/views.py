@@ -10,7 +10,7 @@ from models import Achievement, Roadshow, Role
 from . import bp
 from ..errors import DomainError, NotFound, ValidationError
 from ..extensions import db
-from ..listings.taxonomy import field_choices, field_label
+from ..listings.taxonomy import field_choices
 from ..matches.services import get_match
 from ..security import role_required
 from .forms import PresentationForm, RoadshowForm, StatusForm, roadshow_form
@@ -37,14 +37,14 @@ def index():
             flash("路演已创建", "success")
             return redirect(url_for("roadshows.detail", roadshow_id=roadshow.id))
     roadshows = db.session.scalars(db.select(Roadshow).order_by(Roadshow.starts_at.desc())).all()
-    return render_template("roadshows/index.html", roadshows=roadshows, form=form, field_label=field_label)
+    return render_template("roadshows/index.html", roadshows=roadshows, form=form)
 
 
 @bp.get("/<int:roadshow_id>")
 @role_required(*STAFF)
 def detail(roadshow_id: int):
     return render_template("roadshows/detail.html", roadshow=get_roadshow(roadshow_id),
-                           add_form=roadshow_form(), status_form=StatusForm(), field_label=field_label,
+                           add_form=roadshow_form(), status_form=StatusForm(),
                            presentation_form=PresentationForm())
 
 
@@ -120,7 +120,7 @@ def shortlist_args() -> tuple[str, str | None, str]:
 def shortlist():
     week, field, audience = shortlist_args()
     return render_template("roadshows/shortlist.html", week=week, field=field, audience=audience,
-                           matches=shortlist_matches(week, field), fields=field_choices(), field_label=field_label)
+                           matches=shortlist_matches(week, field), fields=field_choices())
 
 
 @bp.get("/shortlist/download")
