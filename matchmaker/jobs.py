@@ -111,5 +111,7 @@ def worker_command(once: bool, only: tuple[str, ...]) -> None:
         for name in only or PERIODIC_JOBS:
             click.echo(f"{name}: {run_periodic(app, name)}")
         return
+    if "scheduler" in app.extensions:  # SCHEDULER_ENABLED also started one in-process: run only this one
+        app.extensions.pop("scheduler").shutdown(wait=False)
     click.echo(f"Scheduler running {len(PERIODIC_JOBS)} jobs (Ctrl+C to stop).")
     build_scheduler(app, blocking=True).start()

@@ -1,0 +1,72 @@
+"""Jobs: the periodic schedule, `flask worker --once` end to end, and the RQ queue on a real Redis."""
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+
+from matchmaker.jobs import PERIODIC_JOBS, build_scheduler, enqueue
+from models import Match, Role
+
+from match_data import cover, make_achievement, make_need, rows
+from smtp_server import SmtpServer, free_port
+
+
+def test_scheduler_has_every_periodic_job_and_the_digest_interval_from_config(app):
+    app.config["DIGEST_INTERVAL_HOURS"] = 6
+    scheduler = build_scheduler(app)
+    assert {job.id for job in scheduler.get_jobs()} == set(PERIODIC_JOBS)
+    assert scheduler.get_job("broker_digests").trigger.interval.total_seconds() == 6 * 3600
+    assert "mon" in str(scheduler.get_job("weekly_shortlist").trigger)
+
+
+def test_worker_once_runs_the_jobs_and_the_digest_reaches_smtp(app, runner, make_user):
+    from match_data import make_match
+
+    server = SmtpServer(free_port()).start()
+    try:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+        broker = cover(make_user(Role.BROKER), "06")
+        make_match()
+        result = runner.invoke(args=["worker", "--once", "--job", "broker_digests", "--job", "flush_outbox"])
+        assert result.exit_code == 0, result.output
+        assert [m["To"] for m in server.inbox.messages] == [broker.email]
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis_url():
+    """A throw-away redis-server on a free port (skipped where Debian's redis-server is missing)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    port = free_port()
+    proc = subprocess.Popen([binary, "--port", str(port), "--save", "", "--appendonly", "no"],
+                            stdout=subprocess.DEVNULL)
+    for _ in range(50):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(5)
+
+
+def test_redis_mode_queues_matching_until_a_worker_runs_it(app, redis_url):
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    app.config.update(JOB_QUEUE="redis", REDIS_URL=redis_url, MATCH_THRESHOLD=0)
+    need, ach = make_need(), make_achievement()
+    from matchmaker.search_index import sync_listings
+
+    sync_listings([need, ach])
+    enqueue("matchmaker.matches.matching.match_listing_by_id", "needs", need.id)
+    assert rows(Match) == []  # queued, not run
+    connection = Redis.from_url(redis_url)
+    SimpleWorker([Queue("matchmaker", connection=connection)], connection=connection).work(burst=True)
+    assert [(m.need_id, m.achievement_id) for m in rows(Match)] == [(need.id, ach.id)]
