@@ -93,3 +93,15 @@ def test_admin_reassigns_through_the_page(login_as, make_user):
     assert match.broker_id == broker.id
     other = login_as(Role.BROKER)
     assert other.post(f"/matches/{match.id}/assign", data={"broker_id": other.user.id}).status_code == 403
+
+
+def test_broker_is_told_when_a_side_is_withdrawn(db, make_user):
+    from matchmaker.listings.services import withdraw_listing
+
+    broker = cover(make_user(Role.BROKER), "06")
+    enterprise = make_user(Role.ENTERPRISE)
+    match = make_match(make_need(owner=enterprise, title="被撤回的需求"))
+    withdraw_listing(match.need, enterprise)
+    [note] = rows(Notification, user_id=broker.id, kind="match_update")
+    assert "被撤回的需求" in note.body and "已撤回" in note.title
+    assert match.state == MatchState.NEW  # the broker decides; nothing is closed behind their back

@@ -156,3 +156,17 @@ def introductions_for(user: User) -> list[Match]:
                     Match.state.in_(shown))
             .order_by(Match.updated_at.desc()))
     return list(db.session.scalars(stmt))
+
+
+def on_listing_unpublished(listing, **_) -> None:
+    """Signal receiver: tell the brokers of open matches that one side left the market; commits."""
+    from models import Need
+
+    column = Match.need_id if isinstance(listing, Need) else Match.achievement_id
+    matches = db.session.scalars(db.select(Match).filter(column == listing.id, Match.state.in_(OPEN_STATES),
+                                                         Match.broker_id.is_not(None)))
+    for match in matches:
+        notify(match.broker, "match_update", f"匹配 #{match.id} 的一方已{listing.status.label}",
+               f"「{listing.title}」已{listing.status.label}，请确认是否继续跟进或关闭该匹配。",
+               link_to("matches.detail", match_id=match.id), email=False)
+    db.session.commit()
