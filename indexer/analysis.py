@@ -39,11 +39,23 @@ def doc_text(fields):
     return "。".join(p.strip() for p in parts if p and p.strip())
 
 
+def split_title(text):
+    """(title, body) of a query: a short first line of a multi-line text is its title."""
+    text = clean(text).strip()
+    first, _, rest = text.partition("\n")
+    if rest.strip() and len(first.strip()) <= 80:
+        return first.strip(), rest
+    return "", text
+
+
 def query_terms(text, scheme):
-    """BM25 terms of a query (focused like a document body)."""
-    return tokenize(focus(clean(text)), scheme)
+    """BM25 terms of a query: title terms count twice, like a document's; the body is focused."""
+    title, body = split_title(text)
+    return tokenize(title, scheme) * FIELD_REPEATS["title"] + tokenize(focus(body), scheme)
 
 
-def query_text(text):
-    """The text the encoder embeds for a query."""
-    return focus(clean(text))
+def query_texts(text):
+    """The texts the encoder embeds for a query: the focused whole, and the title (or the whole again)."""
+    title, _ = split_title(text)
+    whole = focus(clean(text))
+    return whole, title or whole

@@ -9,7 +9,9 @@ from scipy import sparse
 class KeywordIndex:
     """Okapi BM25 with stable slots; writes are cheap, the matrix is rebuilt on the next search."""
 
-    def __init__(self, k1=1.2, b=0.75):
+    # k1 well above the textbook 1.2: queries are whole listings and documents short abstracts, so
+    # repeated (title) terms should keep adding evidence; measured on dev (k1 1.2 -> 4: +0.08 nDCG@10)
+    def __init__(self, k1=4.0, b=0.75):
         self.k1, self.b = k1, b
         self.vocab = {}  # term -> term id
         self.terms = []  # term id -> term

@@ -37,7 +37,8 @@ def run_search(index, text, limit, filters):
         return []
     mask &= np.array([i is not None for i in index.slot_ids], dtype=bool)
     k = max(CANDIDATES, limit)
-    qvec = index.encoder.encode([analysis.query_text(text)])[0]
+    whole, title = analysis.query_texts(text)
+    qvec, tvec = index.encoder.encode([whole, title]) if title != whole else [index.encoder.encode([whole])[0]] * 2
     keyword, candidates = {}, []
     for scheme, kw in index.keyword.items():
         terms = analysis.query_terms(text, scheme)
@@ -49,13 +50,14 @@ def run_search(index, text, limit, filters):
     slots = np.unique(np.concatenate(candidates)).astype(np.int64)
     if len(slots) == 0:
         return []
-    signals = {"dense": index.vectors.similarity(qvec, slots)}
+    signals = {"dense": index.vectors.similarity(qvec, slots), "dense_title": index.vectors.similarity(tvec, slots)}
     for scheme, (terms, scores, ceiling) in keyword.items():
         signals[SCHEMES[scheme]] = scores[slots] / ceiling if ceiling > 0 else np.zeros(len(slots))
     fused = index.matcher.fuse(signals)
     calibrated = index.matcher.calibrate(signals)
     order = np.argsort(-fused, kind="stable")[:limit]
-    words = keyword.get("words") or next(iter(keyword.values()))
+    explain_scheme = "words" if "words" in keyword else next(iter(keyword))
+    explain_terms = keyword[explain_scheme][0]
     hits = []
     for i in order:
         slot = int(slots[i])
@@ -64,6 +66,6 @@ def run_search(index, text, limit, filters):
             score=round(float(calibrated[i]), 1),
             fused=float(fused[i]),
             signals={name: round(float(v[i]), 4) for name, v in signals.items()},
-            shared_terms=index.keyword[next(iter(keyword))].shared_terms(words[0], slot),
+            shared_terms=index.keyword[explain_scheme].shared_terms(explain_terms, slot),
         ))
     return hits

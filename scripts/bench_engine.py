@@ -59,15 +59,14 @@ def run_engine(corpus, queries, sample):
 
     index = open_index("bench", engine_settings(tempfile.mkdtemp(prefix="bench-")))
     encoder = index.encoder
-    docs = [achievement_document(r) for r in corpus]
-    texts = [doc_text(d.fields) for d in docs[:sample]]
+    texts = [doc_text(achievement_document(r).fields) for r in corpus[:sample]]
     start = time.perf_counter()
     pool = encoder.encode(texts)
     embed_rate = len(texts) / (time.perf_counter() - start)
     real_encode = encoder.encode
     encoder.encode = lambda t, progress=False: synthetic_vectors(pool, t)
     start = time.perf_counter()
-    index.rebuild(docs, total=len(docs))
+    index.rebuild((achievement_document(r) for r in corpus), total=len(corpus))
     index_time = time.perf_counter() - start
     encoder.encode = real_encode
     times = []

@@ -58,8 +58,8 @@ def top(scores, ids, k=K):
 
 
 def bm25_scores(corpus, texts, scheme):
-    """BM25 score matrix (queries x docs) on plain text."""
-    index = KeywordIndex()
+    """BM25 score matrix (queries x docs) on plain text, textbook parameters."""
+    index = KeywordIndex(k1=1.2, b=0.75)
     for slot, r in enumerate(corpus):
         index.add(slot, tokenize(doc_string(r), scheme))
     return np.stack([index.scores(tokenize(t, scheme))[0] for t in texts])
@@ -92,6 +92,7 @@ def main():
     parser.add_argument("--qrels", default=data_path("dev_qrels.tsv"))
     parser.add_argument("--known-items", default=data_path("dev_queries.jsonl"))
     parser.add_argument("--cache", default=os.path.join("instance", "cache", "vectors"))
+    parser.add_argument("--fp32", action="store_true", help="also run the engine with the fp32 encoder")
     parser.add_argument("--per-query", action="store_true", help="also print nDCG@10 per query")
     args = parser.parse_args()
     use_vector_cache(args.cache or None)
@@ -102,9 +103,12 @@ def main():
     texts = [need_text(q) for q in queries] + [k["query"] for k in known]
     qids = [q["id"] for q in queries] + [k["qid"] for k in known]
     runs = {name: {qid: top(row, ids) for qid, row in zip(qids, m)} for name, m in baselines(corpus, texts).items()}
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = build_engine(corpus, tmp, progress=sys.stderr.isatty())
-        runs = {"engine": run_queries(engine, [{"id": q, "text": t} for q, t in zip(qids, texts)], K), **runs}
+    engine_runs = {}
+    for name, overrides in [("engine", {}), ("engine-fp32", {"quantize": False})][:1 + args.fp32]:
+        with tempfile.TemporaryDirectory() as tmp:
+            engine = build_engine(corpus, tmp, progress=sys.stderr.isatty(), **overrides)
+            engine_runs[name] = run_queries(engine, [{"id": q, "text": t} for q, t in zip(qids, texts)], K)
+    runs = {**engine_runs, **runs}
     known_qrels = {k["qid"]: k["relevant"] for k in known}
     print(f"{len(qrels)} judged needs, {sum(len(g) for g in qrels.values())} judgments; "
           f"{len(known)} known-item queries")

@@ -15,16 +15,17 @@ from indexer import open_index  # noqa: E402
 from indexer.datasets import achievement_document, data_path, need_text, read_jsonl  # noqa: E402
 
 
-def engine_settings(index_dir):
+def engine_settings(index_dir, **overrides):
     """The engine settings the app uses (config.py), pointed at index_dir."""
-    return {"backend": Config.SEARCH_BACKEND, "index_dir": index_dir, "model_path": Config.EMBEDDING_MODEL_PATH,
-            "quantize": Config.EMBEDDING_QUANTIZE, "fusion_method": Config.FUSION_METHOD,
-            "fusion_weights": Config.FUSION_WEIGHTS, "exact_limit": Config.EXACT_VECTOR_LIMIT}
+    settings = {"backend": Config.SEARCH_BACKEND, "index_dir": index_dir, "model_path": Config.EMBEDDING_MODEL_PATH,
+                "quantize": Config.EMBEDDING_QUANTIZE, "fusion_method": Config.FUSION_METHOD,
+                "fusion_weights": Config.FUSION_WEIGHTS, "exact_limit": Config.EXACT_VECTOR_LIMIT}
+    return {**settings, **overrides}
 
 
-def build_engine(corpus, index_dir, progress=False):
+def build_engine(corpus, index_dir, progress=False, **overrides):
     """An engine index over the corpus records."""
-    index = open_index("achievements", engine_settings(index_dir))
+    index = open_index("achievements", engine_settings(index_dir, **overrides))
     index.rebuild((achievement_document(r) for r in corpus), total=len(corpus), progress=progress)
     return index
 
