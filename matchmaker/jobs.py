@@ -11,15 +11,16 @@ from flask import Flask, current_app
 
 log = logging.getLogger(__name__)
 
-# name -> (dotted path of the job, APScheduler trigger, trigger arguments)
+# name -> (dotted path of the job, APScheduler trigger, trigger arguments); `--once` runs them in this
+# order, so the mail queued by the others is flushed at the end.
 PERIODIC_JOBS = {
-    "flush_outbox": ("matchmaker.notifications.mailer.send_due_mail", "interval", {"minutes": 1}),
+    "expire_needs": ("matchmaker.jobs.expire_needs", "cron", {"hour": 1}),
     "broker_digests": ("matchmaker.notifications.digests.send_broker_digests", "interval", None),
     "saved_search_alerts": ("matchmaker.notifications.saved_searches.run_saved_search_alerts",
                             "interval", {"minutes": 30}),
     "weekly_shortlist": ("matchmaker.roadshows.shortlist.mail_weekly_shortlist", "cron",
                          {"day_of_week": "mon", "hour": 8}),
-    "expire_needs": ("matchmaker.jobs.expire_needs", "cron", {"hour": 1}),
+    "flush_outbox": ("matchmaker.notifications.mailer.send_due_mail", "interval", {"minutes": 1}),
 }
 
 
