@@ -15,6 +15,7 @@ KIND_PATH = "<any(achievements, needs):kind_name>"
 @bp.get(f"/{KIND_PATH}")
 @public
 def search(kind_name: str):
+    """Search published listings (same parameters as the search page)."""
     kind = get_kind(kind_name)
     params = SearchParams.from_args(kind, request.args)
     result = search_listings(kind, params, current_app.config["PER_PAGE"])
@@ -28,6 +29,7 @@ def search(kind_name: str):
 @bp.get(f"/{KIND_PATH}/<int:listing_id>")
 @public
 def read(kind_name: str, listing_id: int):
+    """One listing the caller may see."""
     listing = queries.get_listing(get_kind(kind_name), listing_id, current_user)
     return jsonify(listing_dict(listing, can_see_private(current_user)))
 
@@ -35,6 +37,7 @@ def read(kind_name: str, listing_id: int):
 @bp.get(f"/{KIND_PATH}/<int:listing_id>/related")
 @public
 def related(kind_name: str, listing_id: int):
+    """The engine's best listings of the other kind for this one."""
     listing = queries.get_listing(get_kind(kind_name), listing_id, current_user)
     private = can_see_private(current_user)
     return jsonify(items=[listing_dict(other, private, hit) for other, hit in queries.related_listings(listing)])

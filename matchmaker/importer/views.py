@@ -17,6 +17,7 @@ from ..security import role_required
 @bp.route("/", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def upload():
+    """Upload a CSV/XLSX file and show the per-row report."""
     form = ImportForm()
     form.org_id.choices = [(0, "平台汇交（默认）")] + [
         (o.id, o.name) for o in db.session.scalars(db.select(Organization).order_by(Organization.name))]
@@ -39,6 +40,7 @@ def upload():
 @bp.route("/<any(achievements, needs):kind_name>/template.xlsx")
 @role_required(Role.ADMIN)
 def template(kind_name: str):
+    """The .xlsx import template of a kind."""
     kind = get_kind(kind_name)
     return Response(build_template(kind.name),
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -32,6 +32,7 @@ def register_listing_routes(bp, kind: ListingKind, form_class) -> None:
     @bp.route("/")
     @public
     def index():
+        """Search page: keyword search with facets, sorting and pages."""
         params = SearchParams.from_args(kind, request.args)
         result = search_listings(kind, params, current_app.config["PER_PAGE"])
         return render_template("listings/search.html", kind=kind, params=params, result=result,
@@ -40,6 +41,7 @@ def register_listing_routes(bp, kind: ListingKind, form_class) -> None:
     @bp.route("/<int:listing_id>")
     @public
     def detail(listing_id: int):
+        """One listing with its matches panel; contacts only for brokers and admins."""
         listing = queries.get_listing(kind, listing_id, current_user)
         return render_template("listings/detail.html", kind=kind, listing=listing,
                                related=queries.related_listings(listing),
@@ -50,6 +52,7 @@ def register_listing_routes(bp, kind: ListingKind, form_class) -> None:
     @bp.route("/new", methods=["GET", "POST"])
     @role_required(kind.owner_role)
     def create():
+        """New listing form; saved as a draft."""
         form = form_class()
         if form.is_submitted():
             try:
@@ -65,6 +68,7 @@ def register_listing_routes(bp, kind: ListingKind, form_class) -> None:
     @bp.route("/<int:listing_id>/edit", methods=["GET", "POST"])
     @signed_in
     def edit(listing_id: int):
+        """Edit form; a published listing is re-indexed on save."""
         listing = queries.get_listing(kind, listing_id, current_user)
         form = form_class() if request.method == "POST" else \
             form_class(data=form_data(services.listing_values(listing)))
@@ -82,6 +86,7 @@ def register_listing_routes(bp, kind: ListingKind, form_class) -> None:
     @bp.route("/<int:listing_id>/<any(submit, withdraw, close):action>", methods=["POST"])
     @signed_in
     def act(listing_id: int, action: str):
+        """Owner actions: submit for review, withdraw, close."""
         listing = queries.get_listing(kind, listing_id, current_user)
         done, service = ACTIONS[action]
         try:
@@ -95,6 +100,7 @@ def register_listing_routes(bp, kind: ListingKind, form_class) -> None:
     @bp.route("/mine")
     @role_required(kind.owner_role)
     def mine():
+        """The user's own listings with status, review reason and match count."""
         listings = queries.my_listings(kind, current_user)
         counts = queries.match_counts(kind, [x.id for x in listings])
         return render_template("listings/mine.html", kind=kind, listings=listings, counts=counts)
@@ -102,6 +108,7 @@ def register_listing_routes(bp, kind: ListingKind, form_class) -> None:
     @bp.route("/export.csv")
     @public
     def export():
+        """CSV of the current search; contact columns only for brokers and admins."""
         params = SearchParams.from_args(kind, request.args)
         result = search_listings(kind, params, per_page=current_app.config.get("EXPORT_LIMIT", 5000))
         return csv_response(kind, result.items, can_see_private(current_user))

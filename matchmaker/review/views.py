@@ -19,6 +19,7 @@ DECISIONS = {"approve": ("已审核通过并发布", services.approve_listing),
 @bp.route("/")
 @role_required(Role.BROKER, Role.ADMIN)
 def queue():
+    """Pending listings this reviewer may decide on."""
     queues = {name: queries.review_queue(kind, current_user) for name, kind in KINDS.items()}
     return render_template("review/queue.html", queues=queues, kinds=KINDS, form=ReasonForm())
 
@@ -27,6 +28,7 @@ def queue():
           methods=["POST"])
 @role_required(Role.BROKER, Role.ADMIN)
 def decide(kind_name: str, listing_id: int, decision: str):
+    """Approve, send back or reject one pending listing."""
     kind = get_kind(kind_name)
     listing = queries.get_listing(kind, listing_id, current_user)
     form = ReasonForm()
