@@ -46,9 +46,8 @@ def test_closed_matches_do_not_count_as_load(db, make_user):
 
 
 def test_inactive_brokers_are_skipped(db, make_user):
-    gone = cover(make_user(Role.BROKER, active=False), "06")
+    cover(make_user(Role.BROKER, active=False), "06")
     assert make_match().broker_id is None
-    assert gone.id is not None
 
 
 def test_uncovered_match_lands_in_shared_queue_and_a_broker_takes_it(db, make_user):
