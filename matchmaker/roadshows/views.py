@@ -13,7 +13,7 @@ from ..extensions import db
 from ..listings.taxonomy import field_choices
 from ..matches.services import get_match
 from ..security import role_required
-from .forms import PresentationForm, RoadshowForm, StatusForm, roadshow_form
+from .forms import PresentationForm, RoadshowForm, StatusForm
 from .services import (add_item, create_roadshow, get_roadshow, move_item, record_presentation, remove_item,
                        set_roadshow_status)
 from .shortlist import AUDIENCES, export_shortlist, iso_week, parse_iso_week, shortlist_matches
@@ -43,8 +43,9 @@ def index():
 @bp.get("/<int:roadshow_id>")
 @role_required(*STAFF)
 def detail(roadshow_id: int):
-    return render_template("roadshows/detail.html", roadshow=get_roadshow(roadshow_id),
-                           add_form=roadshow_form(), status_form=StatusForm(),
+    roadshow = get_roadshow(roadshow_id)
+    return render_template("roadshows/detail.html", roadshow=roadshow,
+                           status_form=StatusForm(status=roadshow.status.value),
                            presentation_form=PresentationForm())
 
 
