@@ -45,8 +45,7 @@ def index():
 def detail(roadshow_id: int):
     roadshow = get_roadshow(roadshow_id)
     return render_template("roadshows/detail.html", roadshow=roadshow,
-                           status_form=StatusForm(status=roadshow.status.value),
-                           presentation_form=PresentationForm())
+                           status_form=StatusForm(status=roadshow.status.value))
 
 
 def act(roadshow_id: int, action, success: str, back: str | None = None):
