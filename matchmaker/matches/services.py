@@ -2,7 +2,8 @@
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from models import ContractType, Deal, DeclineReason, Match, MatchEvent, MatchNote, MatchState, Role, User
+from models import (Achievement, ContractType, Deal, DeclineReason, Match, MatchEvent, MatchNote, MatchState, Need,
+                    Role, User)
 
 from ..audit import record_audit
 from ..errors import Forbidden, InvalidTransition, NotFound, ValidationError
@@ -147,8 +148,6 @@ def record_deal(match: Match, actor: User, contract_type: ContractType | str, am
 
 def introductions_for(user: User) -> list[Match]:
     """Matches involving ``user``'s listings that a broker has introduced (introduced or later)."""
-    from models import Achievement, Need
-
     shown = [s for s in PIPELINE if PIPELINE.index(s) >= PIPELINE.index(S.INTRODUCED)]
     stmt = (db.select(Match).join(Need, Match.need_id == Need.id)
             .join(Achievement, Match.achievement_id == Achievement.id)
@@ -160,8 +159,6 @@ def introductions_for(user: User) -> list[Match]:
 
 def on_listing_unpublished(listing, **_) -> None:
     """Signal receiver: tell the brokers of open matches that one side left the market; commits."""
-    from models import Need
-
     column = Match.need_id if isinstance(listing, Need) else Match.achievement_id
     matches = db.session.scalars(db.select(Match).filter(column == listing.id, Match.state.in_(OPEN_STATES),
                                                          Match.broker_id.is_not(None)))
