@@ -45,10 +45,9 @@ def top_code(code: str | None) -> str | None:
     """The top-level field of a code (its parent, or itself)."""
     if not code:
         return None
-    for r in field_rows():
-        if r["code"] == code:
-            return r["parent_code"] or code
-    return code
+    if "taxonomy_parents" not in g:
+        g.taxonomy_parents = {r["code"]: r["parent_code"] for r in field_rows()}
+    return g.taxonomy_parents.get(code) or code
 
 
 def field_choices() -> list[tuple[str, str]]:
