@@ -182,8 +182,12 @@ def test_unverified_organization_cannot_submit(app, make_user, db):
     owner.organization.verified = False
     db.session.commit()
     ach = services.create_listing(ACHIEVEMENTS, owner, achievement_data())
-    with pytest.raises(Forbidden, match="尚未通过平台审核"):
+    with pytest.raises(InvalidTransition, match="尚未通过平台审核"):
         services.submit_listing(ach, owner)
+    owner.organization.verified = True
+    db.session.commit()
+    services.submit_listing(ach, owner)
+    assert ach.status == ListingStatus.PENDING
 
 
 def test_challenge_needs_reward_conditions_and_deadline(app, make_user):

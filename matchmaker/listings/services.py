@@ -116,7 +116,7 @@ def transition_listing(listing, actor, action: str, reason: str | None = None):
         raise ValidationError("请填写原因，发布者会看到它", "reason")
     if action == "submit":
         if listing.organization is not None and not listing.organization.verified:
-            raise Forbidden("您所在的机构尚未通过平台审核，暂不能提交发布")
+            raise InvalidTransition("您所在的机构尚未通过平台审核，暂不能提交发布")
         clean_listing(kind, listing_values(listing))  # imported or old rows must still be complete
         listing.submitted_at = utcnow()
     source = listing.status
