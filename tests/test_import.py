@@ -163,3 +163,18 @@ def test_only_admins_reach_the_import_page(app, login_as, client):
     for role in (Role.RESEARCHER, Role.ENTERPRISE, Role.BROKER):
         assert login_as(role).get("/import/").status_code == 403
     assert client.get("/import/").status_code in (302, 401)
+
+
+def test_template_filled_with_its_own_examples_imports_cleanly(app, login_as, runner, tmp_path):
+    """The template's header and the examples on its notes sheet make a valid file for each kind."""
+    admin = login_as(Role.ADMIN)
+    for kind in ("achievements", "needs"):
+        book = load_workbook(io.BytesIO(admin.get(f"/import/{kind}/template.xlsx").data))
+        data, notes = book["导入数据"], book["填写说明"]
+        examples = {row[0]: row[2] for row in notes.iter_rows(min_row=2, values_only=True) if row and row[0]}
+        assert data.max_row == 1  # no example row a user could import by mistake
+        data.append([examples.get(c.value.lstrip("*")) for c in data[1]])
+        path = tmp_path / f"{kind}.xlsx"
+        book.save(path)
+        result = runner.invoke(args=["import", kind, str(path)])
+        assert result.output.strip().splitlines()[-1] == "imported 1, rejected 0", result.output

@@ -26,24 +26,24 @@ NOTES = {
 
 
 def build_template(kind_name: str) -> bytes:
-    """An .xlsx template for importing ``kind_name`` ("achievements" or "needs")."""
+    """An .xlsx template for ``kind_name``: the header row only (examples live on the notes sheet)."""
     book = Workbook()
     sheet = book.active
     sheet.title = "导入数据"
     columns = COLUMNS[kind_name]
     sheet.append([("*" if c.required else "") + c.header for c in columns])
-    sheet.append([c.example for c in columns])
     for cell, column in zip(sheet[1], columns):
         cell.font = Font(bold=True)
         if column.required:
             cell.fill = PatternFill("solid", fgColor="FFF2CC")
         sheet.column_dimensions[cell.column_letter].width = max(12, len(column.header) * 2 + 4)
     notes = book.create_sheet("填写说明")
-    notes.append(["列名", "是否必填", "说明"])
+    notes.append(["列名", "是否必填", "示例", "说明"])
     for column in columns:
-        notes.append([column.header, "必填" if column.required else "选填", NOTES.get(column.header, "")])
+        notes.append([column.header, "必填" if column.required else "选填", column.example,
+                      NOTES.get(column.header, "")])
     notes.append([])
-    notes.append(["第 2 行是示例，导入前请删除或替换。表头带 * 的列为必填。"])
+    notes.append(["在“导入数据”表第 2 行起逐行填写；表头带 * 的列为必填，列的顺序可以调整。"])
     fields = book.create_sheet("技术领域")
     fields.append(["代码", "名称"])
     for code, label in field_choices():

@@ -94,7 +94,7 @@ COLUMNS = {
     "achievements": (
         Column("外部编号", "external_id", example="CG-2026-001"),
         Column("标题", "title", True, example="高安全性固态锂电池电解质制备技术"),
-        Column("成果简介", "summary", True, aliases=("摘要", "简介"), example="本成果提出一种复合固态电解质……"),
+        Column("成果简介", "summary", True, aliases=("摘要", "简介"), example="本成果提出一种聚合物与陶瓷复合的固态电解质，可抑制锂枝晶，提升电池安全性。"),
         Column("关键词", "keywords", example="固态电池，电解质，锂电池"),
         Column("技术领域", "field_code", True, example="新能源与节能 / 新型高效能量转换与储存技术"),
         Column("应用行业", "industries", example="新能源汽车，储能"),
@@ -111,7 +111,7 @@ COLUMNS = {
     "needs": (
         Column("外部编号", "external_id", example="XQ-2026-001"),
         Column("标题", "title", True, example="动力电池包热失控预警技术"),
-        Column("需求描述", "description", True, aliases=("问题描述", "摘要"), example="企业需要一套……"),
+        Column("需求描述", "description", True, aliases=("问题描述", "摘要"), example="企业生产储能电池包，需要在热失控发生前提前预警的检测技术，可集成到现有电池管理系统。"),
         Column("核心指标", "indicators", example="预警提前量不少于 5 分钟"),
         Column("关键词", "keywords", example="热失控，预警，电池包"),
         Column("技术领域", "field_code", True, example="新能源与节能"),
