@@ -114,5 +114,6 @@ def worker_command(once: bool, only: tuple[str, ...]) -> None:
         return
     if "scheduler" in app.extensions:  # SCHEDULER_ENABLED also started one in-process: run only this one
         app.extensions.pop("scheduler").shutdown(wait=False)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     click.echo(f"Scheduler running {len(PERIODIC_JOBS)} jobs (Ctrl+C to stop).")
     build_scheduler(app, blocking=True).start()
