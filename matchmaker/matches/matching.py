@@ -67,8 +67,10 @@ def match_listing(listing) -> list[Match]:
     other_model = get_kind(kind_of(listing).other_name).model
     kept = 0
     created = []
-    for hit in search_other_side(listing, top_n * OVERFETCH):
-        if kept >= top_n or hit.score < threshold:
+    hits = sorted((h for h in search_other_side(listing, top_n * OVERFETCH) if h.score >= threshold),
+                  key=lambda h: -h.score)
+    for hit in hits:
+        if kept >= top_n:
             break
         other = db.session.get(other_model, int(hit.id))
         if other is None or other.status != ListingStatus.PUBLISHED:
