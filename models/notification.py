@@ -36,3 +36,5 @@ class OutboxEmail(Base):
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    # files to attach, [{"filename": ..., "path": ...}]; written before the row is queued
+    attachments: Mapped[list | None] = mapped_column(sa.JSON)

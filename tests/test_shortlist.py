@@ -5,10 +5,12 @@ from openpyxl import load_workbook
 import pytest
 
 from matchmaker.roadshows.services import add_item, create_roadshow
+from matchmaker.notifications.mailer import send_due_mail
 from matchmaker.roadshows.shortlist import iso_week, mail_weekly_shortlist
 from models import MatchState, OutboxEmail, Role, utcnow
 
 from match_data import cover, make_achievement, make_match, make_need, rows
+from smtp_server import SmtpServer, free_port
 
 SECRETS = ("need.secret@example.com", "13900000001", "王需求", "ach.secret@example.edu.cn", "02800000002", "李成果")
 
@@ -85,9 +87,10 @@ def test_download_button_serves_the_public_xlsx(login_as, tmp_path, week_matches
     assert login_as(Role.RESEARCHER).get("/roadshows/shortlist/download").status_code == 403
 
 
-def test_weekly_job_mails_each_broker_once(runner, week_matches, make_user):
+def test_weekly_job_mails_each_broker_once_with_the_xlsx_attached(app, runner, week_matches, make_user, tmp_path):
     broker, _ = week_matches
     other = make_user(Role.BROKER)
+    app.config["SHORTLIST_DIR"] = str(tmp_path / "shortlists")
     assert mail_weekly_shortlist() == 2
     assert mail_weekly_shortlist() == 0  # the same week again: nothing new
     mails = rows(OutboxEmail)
@@ -95,3 +98,16 @@ def test_weekly_job_mails_each_broker_once(runner, week_matches, make_user):
     assert "最佳需求" in mails[0].body and "need.secret@example.com" not in mails[0].body
     result = runner.invoke(args=["worker", "--once", "--job", "weekly_shortlist"])
     assert result.exit_code == 0 and "weekly_shortlist: 0" in result.output
+
+    server = SmtpServer(free_port()).start()
+    try:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+        assert send_due_mail()["sent"] == 2
+    finally:
+        server.stop()
+    [attachment] = list(server.inbox.messages[0].iter_attachments())
+    assert attachment.get_filename() == f"roadshow-shortlist-{iso_week(utcnow().date())}.xlsx"
+    path = tmp_path / "received.xlsx"
+    path.write_bytes(attachment.get_content())
+    header, body = read_xlsx(path)
+    assert header[-1] == "成果邮箱" and [r[3] for r in body] == ["最佳需求", "新鲜需求", "陈旧需求"]

@@ -2,6 +2,7 @@
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+import mimetypes
 import smtplib
 
 from flask import current_app
@@ -31,6 +32,11 @@ def build_message(mail: OutboxEmail) -> EmailMessage:
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(idstring=f"outbox{mail.id}")
     msg.set_content(mail.body)
+    for item in mail.attachments or []:
+        with open(item["path"], "rb") as fh:  # a missing file fails this try like an SMTP error
+            kind = mimetypes.guess_type(item["filename"])[0] or "application/octet-stream"
+            maintype, _, subtype = kind.partition("/")
+            msg.add_attachment(fh.read(), maintype=maintype, subtype=subtype, filename=item["filename"])
     return msg
 
 

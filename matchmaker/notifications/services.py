@@ -29,15 +29,16 @@ def wants(user: User, kind: str, channel: str) -> bool:
     return pref is None or bool(getattr(pref, channel))
 
 
-def enqueue_email(to_addr: str, subject: str, body: str) -> OutboxEmail:
+def enqueue_email(to_addr: str, subject: str, body: str, attachments: list[dict] | None = None) -> OutboxEmail:
     """Add a PENDING outbox row in the caller's transaction; the mail worker sends it."""
-    mail = OutboxEmail(to_addr=to_addr, subject=subject, body=body, next_attempt_at=utcnow())
+    mail = OutboxEmail(to_addr=to_addr, subject=subject, body=body, next_attempt_at=utcnow(),
+                       attachments=attachments or None)
     db.session.add(mail)
     return mail
 
 
 def notify(user: User, kind: str, title: str, body: str = "", link: str | None = None,
-           email: bool = True) -> Notification | None:
+           email: bool = True, attachments: list[dict] | None = None) -> Notification | None:
     """Tell ``user`` in-app and (unless ``email`` is False) by mail, honouring opt-outs; caller commits."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
@@ -47,7 +48,7 @@ def notify(user: User, kind: str, title: str, body: str = "", link: str | None =
         db.session.add(note)
     if email and user.email and user.active and wants(user, kind, "email"):
         text = body + (f"\n\n查看详情：{absolute_url(link)}" if link else "")
-        enqueue_email(user.email, f"【技术供需对接平台】{title}", text)
+        enqueue_email(user.email, f"【技术供需对接平台】{title}", text, attachments)
     return note
 
 

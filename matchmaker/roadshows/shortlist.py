@@ -1,6 +1,8 @@
 """The weekly roadshow shortlist: the week's best matches not yet presented, as XLSX or CSV."""
 from datetime import date, datetime, time, timedelta
+import os
 
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from models import (Achievement, DigestLog, ListingStatus, Match, MatchState, Need, RoadshowItem, Roadshow,
@@ -103,13 +105,31 @@ def export_shortlist(week: str, fmt: str, audience: str = "public", field_code: 
     raise ValueError("format must be xlsx or csv")
 
 
+def shortlist_dir() -> str:
+    """Where built shortlists are kept (SHORTLIST_DIR, default beside the index folder)."""
+    return current_app.config.get("SHORTLIST_DIR") or os.path.join(
+        os.path.dirname(current_app.config["INDEX_DIR"].rstrip("/")), "shortlists")
+
+
+def build_weekly_file(week: str) -> dict:
+    """Write the week's broker shortlist XLSX to shortlist_dir(); returns it as an attachment."""
+    data, _ = export_shortlist(week, "xlsx", "broker")
+    filename = f"roadshow-shortlist-{week}.xlsx"
+    os.makedirs(shortlist_dir(), exist_ok=True)
+    path = os.path.join(shortlist_dir(), filename)
+    with open(path, "wb") as fh:
+        fh.write(data)
+    return {"filename": filename, "path": path}
+
+
 def mail_weekly_shortlist(now: datetime | None = None) -> int:
-    """Tell every broker of this week's shortlist once (in-app + outbox); returns how many; commits."""
+    """Build this week's shortlist and mail it (XLSX attached) to every broker once; returns how many."""
     now = now or utcnow()
     week = iso_week(now.date())
     matches = shortlist_matches(week)
     if not matches:
         return 0
+    attachment = build_weekly_file(week)
     lines = [f"{n}. [{m.score:.0f}] {m.need.title} ⇄ {m.achievement.title}" for n, m in enumerate(matches[:10], 1)]
     link = link_to("roadshows.shortlist", week=week)
     sent = 0
@@ -122,8 +142,9 @@ def mail_weekly_shortlist(now: datetime | None = None) -> int:
         except IntegrityError:
             continue
         notify(broker, "weekly_shortlist", f"{week} 路演推荐清单（{len(matches)} 项）",
-               "本周推荐路演的匹配（按匹配度与新鲜度排序）：\n" + "\n".join(lines) + "\n\n完整清单可在平台下载。",
-               link)
+               "本周推荐路演的匹配（按匹配度与新鲜度排序）：\n" + "\n".join(lines)
+               + "\n\n完整清单（含双方联系人，仅供技术经理人使用）见附件，也可在平台下载。", link,
+               attachments=[attachment])
         sent += 1
     db.session.commit()
     return sent
