@@ -11,6 +11,7 @@ from ..errors import Conflict, ValidationError
 from ..extensions import db
 from ..listings.documents import query_text
 from ..listings.kinds import get_kind, kind_of
+from ..search_index import get_index
 from .assignment import assign_match, set_broker
 
 log = logging.getLogger(__name__)
@@ -21,8 +22,6 @@ OVERFETCH = 3
 
 def search_other_side(listing, limit: int, text: str | None = None):
     """Engine hits on the other side's index for ``text`` (default: the listing's own text)."""
-    from ..search_index import get_index
-
     return get_index(kind_of(listing).other_name).search(text or query_text(listing), limit=limit)
 
 
