@@ -70,3 +70,18 @@ def test_redis_mode_queues_matching_until_a_worker_runs_it(app, redis_url):
     connection = Redis.from_url(redis_url)
     SimpleWorker([Queue("matchmaker", connection=connection)], connection=connection).work(burst=True)
     assert [(m.need_id, m.achievement_id) for m in rows(Match)] == [(need.id, ach.id)]
+
+
+def test_scheduler_enabled_starts_one_in_process(tmp_path):
+    from matchmaker import create_app
+
+    app = create_app({"SCHEDULER_ENABLED": True, "SECRET_KEY": "t", "INDEX_DIR": str(tmp_path / "index"),
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite'}"})
+    scheduler = app.extensions["scheduler"]
+    try:
+        assert scheduler.running and {j.id for j in scheduler.get_jobs()} == set(PERIODIC_JOBS)
+    finally:
+        scheduler.shutdown(wait=False)
+    quiet = create_app({"SECRET_KEY": "t", "INDEX_DIR": str(tmp_path / "index2"),
+                        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db2.sqlite'}"})
+    assert "scheduler" not in quiet.extensions  # off by default
