@@ -141,6 +141,9 @@ class EmbeddedIndex(SearchIndex):
         """Analyze, embed and apply one batch of a rebuild."""
         for doc_id, terms, filters, vec in self._prepare(batch) if batch else []:
             self._apply(doc_id, terms, filters, vec)
+        if bar.total:
+            self.vectors.reserve(min(bar.total, self.exact_limit + 1))
+        self.vectors.maybe_build_graph(len(self.slots))  # switch mid-stream: never two full copies
         bar.update(len(batch))
 
     # -- persistence ------------------------------------------------------------------------
@@ -163,11 +166,7 @@ class EmbeddedIndex(SearchIndex):
                 state, terms[scheme] = index.state()
                 arrays.update({f"{scheme}.{k}": v for k, v in state.items()})
             np.savez(os.path.join(folder, "keyword.npz"), **arrays)
-            np.save(os.path.join(folder, "vectors.npy"), self.vectors.vecs)
-            graph = self.vectors.graph_bytes()
-            if graph is not None:
-                with open(os.path.join(folder, "graph.faiss"), "wb") as f:
-                    f.write(graph)
+            self.vectors.save(os.path.join(folder, "vectors"))
             meta = {"format": 1, "ids": live, "filters": self.filters.raw, "terms": terms,
                     "schemes": self.schemes, "encoder": self.encoder.name}
             with open(os.path.join(folder, "meta.json"), "w", encoding="utf-8") as f:
@@ -196,11 +195,7 @@ class EmbeddedIndex(SearchIndex):
                 prefix = scheme + "."
                 index.restore({k[len(prefix):]: data[k] for k in data.files if k.startswith(prefix)},
                               meta["terms"][scheme])
-        vecs = np.load(self.store.path(gen, "vectors.npy"))
-        graph_path = self.store.path(gen, "graph.faiss")
-        graph = open(graph_path, "rb").read() if os.path.exists(graph_path) else None
-        self.vectors = type(self.vectors)(vecs.shape[1], self.exact_limit)
-        self.vectors.restore(vecs, graph)
+        self.vectors.load(self.store.path(gen, "vectors"))
         self.slot_ids = meta["ids"]
         self.slots = {i: s for s, i in enumerate(self.slot_ids) if i is not None}
         for slot, filters in enumerate(meta["filters"]):

@@ -1,21 +1,48 @@
 """Dense vectors by slot: exact inner product below a size limit, faiss HNSW above it."""
 import numpy as np
 
+GROWTH = 1.5  # capacity factor of the exact store (2x would waste up to half of it)
+
 
 class VectorIndex:
-    """Slot-addressed vectors; faiss ids are the slots, so ids stay stable across updates and deletes."""
+    """Slot-addressed vectors; faiss ids are the slots, so ids stay stable across updates and deletes.
+
+    Below exact_limit the vectors live in one numpy array scanned exactly; above it they move into a
+    faiss HNSW graph, whose own storage is then the only copy (read through a numpy view).
+    """
 
     def __init__(self, dim, exact_limit=50000, hnsw_m=32, ef_search=128):
         self.dim, self.exact_limit = dim, exact_limit
         self.hnsw_m, self.ef_search = hnsw_m, ef_search
         self._vecs = np.zeros((0, dim), dtype=np.float32)
-        self.size = 0  # slots used
+        self._size = 0
         self._hnsw = None
 
     @property
+    def size(self):
+        """Slots used."""
+        return self._hnsw.ntotal if self._hnsw is not None else self._size
+
+    @property
     def vecs(self):
-        """Vectors of the used slots (a view)."""
-        return self._vecs[:self.size]
+        """Vectors of the used slots (a view, valid until the next add)."""
+        if self._hnsw is None:
+            return self._vecs[:self._size]
+        import faiss
+
+        storage = faiss.downcast_index(self._hnsw.storage)
+        return faiss.rev_swig_ptr(storage.get_xb(), self.size * self.dim).reshape(self.size, self.dim)
+
+    def reserve(self, n):
+        """Make room for n vectors at once (a rebuild knows its total)."""
+        if self._hnsw is None and n > len(self._vecs):
+            self._grow(n)
+
+    def _grow(self, n):
+        """Reallocate the exact store to n rows."""
+        grown = np.zeros((n, self.dim), dtype=np.float32)
+        grown[:self._size] = self._vecs[:self._size]
+        self._vecs = grown
 
     def add(self, slot, vec):
         """Store vec at slot (slots only grow)."""
@@ -23,32 +50,34 @@ class VectorIndex:
 
     def add_many(self, first_slot, vecs):
         """Store consecutive vectors from first_slot on."""
+        if first_slot != self.size:
+            raise ValueError(f"vectors must be added at slot {self.size}, not {first_slot}")
+        vecs = np.ascontiguousarray(vecs, dtype=np.float32)
+        if self._hnsw is not None:
+            self._hnsw.add(vecs)  # faiss numbers them in order, so its id is the slot
+            return
         end = first_slot + len(vecs)
         if end > len(self._vecs):
-            grown = np.zeros((max(end, 2 * len(self._vecs), 1024), self.dim), dtype=np.float32)
-            grown[:self.size] = self._vecs[:self.size]
-            self._vecs = grown
+            self._grow(max(end, int(GROWTH * len(self._vecs)), 1024))
         self._vecs[first_slot:end] = vecs
-        self.size = max(self.size, end)
-        if self._hnsw is not None and self._hnsw.ntotal < self.size:
-            self._hnsw_add()
+        self._size = end
 
     def maybe_build_graph(self, n_alive):
-        """Switch to HNSW once the collection passes exact_limit."""
-        if self._hnsw is None and n_alive > self.exact_limit:
-            import faiss
+        """Move the vectors into an HNSW graph once the collection passes exact_limit."""
+        if self._hnsw is not None or n_alive <= self.exact_limit:
+            return
+        import faiss
 
-            self._hnsw = faiss.IndexHNSWFlat(self.dim, self.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-            self._hnsw.hnsw.efConstruction = 80
-            self._hnsw_add()
-
-    def _hnsw_add(self):
-        """Add the slots the graph lacks (faiss numbers them in order, so its id is the slot)."""
-        self._hnsw.add(np.ascontiguousarray(self._vecs[self._hnsw.ntotal:self.size]))
+        graph = faiss.IndexHNSWFlat(self.dim, self.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        graph.hnsw.efConstruction = 80
+        graph.hnsw.efSearch = self.ef_search
+        for start in range(0, self._size, 8192):
+            graph.add(np.ascontiguousarray(self._vecs[start:min(start + 8192, self._size)]))
+        self._hnsw, self._vecs, self._size = graph, None, 0
 
     def similarity(self, qvec, slots):
         """Cosine of qvec with the given slots."""
-        return self._vecs[slots] @ qvec
+        return self.vecs[slots] @ qvec
 
     def search(self, qvec, k, mask):
         """Top-k (slots, cosines) among slots where mask is true."""
@@ -59,7 +88,7 @@ class VectorIndex:
         if self._hnsw is None or allowed < 4 * self.exact_limit // 10:
             # exact: a filtered subset is small enough to scan, and a scan never misses
             slots = np.flatnonzero(mask)
-            sims = self._vecs[slots] @ qvec
+            sims = self.vecs[slots] @ qvec if allowed < self.size else self.vecs @ qvec
             top = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
             return slots[top], sims[top]
         import faiss
@@ -71,23 +100,25 @@ class VectorIndex:
         keep = slots[0] >= 0
         return slots[0][keep].astype(np.int64), sims[0][keep]
 
-    def graph_bytes(self):
-        """The HNSW graph serialised, or None when searching exactly."""
-        if self._hnsw is None:
-            return None
-        import faiss
-
-        return faiss.serialize_index(self._hnsw).tobytes()
-
-    def restore(self, vecs, graph):
-        """Load vectors and an optional serialised graph."""
-        self._vecs = np.ascontiguousarray(vecs, dtype=np.float32)
-        self.size = len(vecs)
-        self._hnsw = None
-        if graph is not None:
+    def save(self, path_prefix):
+        """Write the graph (it holds the vectors) or the exact store next to path_prefix."""
+        if self._hnsw is not None:
             import faiss
 
-            self._hnsw = faiss.deserialize_index(np.frombuffer(graph, dtype=np.uint8))
+            faiss.write_index(self._hnsw, path_prefix + ".faiss")
+        else:
+            np.save(path_prefix + ".npy", self.vecs)
+
+    def load(self, path_prefix):
+        """Read what save() wrote."""
+        import os
+
+        if os.path.exists(path_prefix + ".faiss"):
+            import faiss
+
+            self._hnsw, self._vecs, self._size = faiss.read_index(path_prefix + ".faiss"), None, 0
             self._hnsw.hnsw.efSearch = self.ef_search
-            if self._hnsw.ntotal < self.size:
-                self._hnsw_add()
+            self.dim = self._hnsw.d
+        else:
+            self._hnsw, self._vecs = None, np.load(path_prefix + ".npy")
+            self._size, self.dim = self._vecs.shape

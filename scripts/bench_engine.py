@@ -24,25 +24,27 @@ SYSTEMS = ("engine", "naive")
 
 
 def synthetic_corpus(records, n, seed=0):
-    """n CSL-like records: a title, keywords and abstract sentences resampled from random records."""
+    """n CSL-like records (generated lazily): title, keywords and abstract sentences of random records."""
     rng = np.random.default_rng(seed)
     sentences = [s for r in records for s in (r.get("abstract") or "").split("。") if len(s) > 8]
-    out = []
     for i in range(n):
         a, b = rng.integers(len(records), size=2)
         picks = rng.integers(len(sentences), size=int(rng.integers(3, 7)))
-        out.append({"id": f"syn-{i}", "title": records[a]["title"],
-                    "keywords": (records[a].get("keywords") or [])[:3] + (records[b].get("keywords") or [])[:2],
-                    "abstract": "。".join(sentences[j] for j in picks) + "。",
-                    "discipline": records[a].get("discipline"), "category": records[a].get("category")})
+        yield {"id": f"syn-{i}", "title": records[a]["title"],
+               "keywords": (records[a].get("keywords") or [])[:3] + (records[b].get("keywords") or [])[:2],
+               "abstract": "。".join(sentences[j] for j in picks) + "。",
+               "discipline": records[a].get("discipline"), "category": records[a].get("category")}
+
+
+def synthetic_vectors(pool, count, rng=np.random.default_rng(1), chunk=8192):
+    """count stand-in vectors: mixes of two really encoded vectors plus noise (made in chunks to save memory)."""
+    out = np.empty((count, pool.shape[1]), dtype=np.float32)
+    for start in range(0, count, chunk):
+        m = min(chunk, count - start)
+        a, b = rng.integers(len(pool), size=(2, m))
+        v = pool[a] + 0.6 * pool[b] + rng.normal(0, 0.02, (m, pool.shape[1])).astype(np.float32)
+        out[start:start + m] = v / np.linalg.norm(v, axis=1, keepdims=True)
     return out
-
-
-def synthetic_vectors(pool, texts, rng=np.random.default_rng(1)):
-    """Stand-in vectors for texts: a mix of two really encoded vectors plus noise."""
-    a, b = rng.integers(len(pool), size=(2, len(texts)))
-    v = pool[a] + 0.6 * pool[b] + rng.normal(0, 0.02, (len(texts), pool.shape[1])).astype(np.float32)
-    return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
 
 
 def percentiles(times):
@@ -50,7 +52,7 @@ def percentiles(times):
     return float(np.percentile(times, 50) * 1000), float(np.percentile(times, 95) * 1000)
 
 
-def run_engine(corpus, queries, sample):
+def run_engine(records, n, queries, sample):
     """Measurements of the engine (app settings from config.py)."""
     from match_batch import engine_settings
     from indexer import open_index
@@ -59,14 +61,14 @@ def run_engine(corpus, queries, sample):
 
     index = open_index("bench", engine_settings(tempfile.mkdtemp(prefix="bench-")))
     encoder = index.encoder
-    texts = [doc_text(achievement_document(r).fields) for r in corpus[:sample]]
+    texts = [doc_text(achievement_document(r).fields) for r in synthetic_corpus(records, sample, seed=7)]
     start = time.perf_counter()
     pool = encoder.encode(texts)
     embed_rate = len(texts) / (time.perf_counter() - start)
     real_encode = encoder.encode
-    encoder.encode = lambda t, progress=False: synthetic_vectors(pool, t)
+    encoder.encode = lambda t, progress=False: synthetic_vectors(pool, len(t))
     start = time.perf_counter()
-    index.rebuild((achievement_document(r) for r in corpus), total=len(corpus))
+    index.rebuild((achievement_document(r) for r in synthetic_corpus(records, n)), total=n)
     index_time = time.perf_counter() - start
     encoder.encode = real_encode
     times = []
@@ -77,19 +79,19 @@ def run_engine(corpus, queries, sample):
     return embed_rate, index_time, times
 
 
-def run_naive(corpus, queries, sample):
+def run_naive(records, n, queries, sample):
     """Measurements of sentence-transformers fp32 defaults + faiss IndexFlatIP."""
     import faiss
     from sentence_transformers import SentenceTransformer
     from indexer.encoder import default_model_path
 
     model = SentenceTransformer(default_model_path(), device="cpu")
-    texts = ["。".join([r["title"], " ".join(r["keywords"]), r["abstract"]]) for r in corpus]
+    texts = ["。".join([r["title"], " ".join(r["keywords"]), r["abstract"]]) for r in synthetic_corpus(records, sample, 7)]
     start = time.perf_counter()
-    pool = model.encode(texts[:sample], normalize_embeddings=True)
+    pool = model.encode(texts, normalize_embeddings=True)
     embed_rate = sample / (time.perf_counter() - start)
     start = time.perf_counter()
-    vecs = synthetic_vectors(pool, texts)
+    vecs = synthetic_vectors(pool, n)
     index = faiss.IndexFlatIP(vecs.shape[1])
     index.add(vecs)
     index_time = time.perf_counter() - start
@@ -105,10 +107,9 @@ def run_naive(corpus, queries, sample):
 def child(system, n, sample, n_queries):
     """Measure one system at one size in this process; print a JSON line."""
     records = read_jsonl(data_path("csl_achievements.jsonl.gz"))
-    corpus = synthetic_corpus(records, n)
     queries = [need_text(q) for q in read_jsonl(data_path("enterprise_needs_sample.jsonl"))][:n_queries]
-    del records
-    embed_rate, index_time, times = (run_engine if system == "engine" else run_naive)(corpus, queries, sample)
+    run = run_engine if system == "engine" else run_naive
+    embed_rate, index_time, times = run(records, n, queries, sample)
     # build rate: indexing as timed, plus embedding every document at the measured rate
     build_rate = n / (index_time + n / embed_rate)
     p50, p95 = percentiles(times[3:])  # the first queries warm caches
