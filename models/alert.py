@@ -30,7 +30,7 @@ class SavedSearch(Base):
     name: Mapped[str] = mapped_column(sa.String(120))
     target: Mapped[str] = mapped_column(sa.String(16))  # "achievements" or "needs"
     query: Mapped[str] = mapped_column(sa.String(500))
-    filters: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # search facets, e.g. {"field": "06", "region": "四川"}
+    filters: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # search facets, e.g. {"field": "06"}
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_checked_at: Mapped[datetime | None]
