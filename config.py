@@ -32,6 +32,8 @@ class Config:
     # Matching workflow
     MATCH_THRESHOLD = 60  # 0-100 calibrated score above which a Match is stored
     MATCH_TOP_N = 10  # at most this many stored matches per published listing
+    # Keyword search drops hits sharing no term with the query unless their score reaches this
+    SEARCH_MIN_SEMANTIC_SCORE = 50
 
     # Taxonomy of technical fields (two levels); replace the file to change it
     TAXONOMY_FILE = os.path.join(BASE_DIR, "models", "data", "tech_fields.json")
@@ -43,6 +45,8 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
     PER_PAGE = 20
+    EXPORT_LIMIT = 5000  # rows in one CSV export
+    PUBLIC_BASE_URL = "http://localhost:5000"  # absolute links in e-mails
     BOOTSTRAP_SERVE_LOCAL = True  # Bootstrap-Flask serves its bundled assets: never a CDN
 
     # Mail (outbox worker sends through SMTP)
@@ -53,9 +57,11 @@ class Config:
     MAIL_PASSWORD = None
     MAIL_SENDER = "matchmaker@localhost"
     MAIL_MAX_ATTEMPTS = 8
+    MAIL_RETRY_BASE_SECONDS = 60  # first retry after a minute, then 2, 4, 8 ... minutes
     DIGEST_INTERVAL_HOURS = 24
 
     # Jobs: "inline" runs work in-process; "redis" enqueues on RQ
     JOB_QUEUE = "inline"
     REDIS_URL = "redis://localhost:6379/0"
     SCHEDULER_ENABLED = False  # in-process APScheduler for the weekly/digest jobs
+    SHORTLIST_DIR = None  # weekly shortlist files; None: a "shortlists" folder beside INDEX_DIR

@@ -21,8 +21,6 @@ from .services import expire_needs
 from .taxonomy import field_names, top_code
 
 SEARCH_LIMIT = 500
-# A keyword-search hit sharing no term with the query is kept only when the engine is this sure.
-MIN_SEMANTIC_SCORE = 50
 STAGES = ("实验室", "小试", "中试", "产业化")
 # budget buckets of needs (万元): key -> (label, low inclusive, high exclusive)
 BUDGETS = {"lt50": ("50 万以下", 0, 50), "50-200": ("50–200 万", 50, 200),
@@ -188,7 +186,7 @@ def engine_hits(kind: ListingKind, text: str, filters: dict, limit: int = SEARCH
             hits += [h for h in index.search(text, limit=limit) if h.id not in seen]
     except QueryError as exc:
         raise ValidationError(f"无法检索：{exc}", "q") from exc
-    floor = current_app.config.get("SEARCH_MIN_SEMANTIC_SCORE", MIN_SEMANTIC_SCORE)
+    floor = current_app.config["SEARCH_MIN_SEMANTIC_SCORE"]
     return [h for h in hits if h.shared_terms or h.score >= floor]
 
 

@@ -110,7 +110,7 @@ def register_listing_routes(bp, kind: ListingKind, form_class) -> None:
     def export():
         """CSV of the current search; contact columns only for brokers and admins."""
         params = SearchParams.from_args(kind, request.args)
-        result = search_listings(kind, params, per_page=current_app.config.get("EXPORT_LIMIT", 5000))
+        result = search_listings(kind, params, per_page=current_app.config["EXPORT_LIMIT"])
         return csv_response(kind, result.items, can_see_private(current_user))
 
 

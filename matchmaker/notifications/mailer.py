@@ -11,7 +11,6 @@ from models import OutboxEmail, OutboxStatus, utcnow
 
 from ..extensions import db
 
-RETRY_BASE_SECONDS = 60  # first retry after a minute, then 2, 4, 8 ... minutes
 RETRY_MAX_SECONDS = 6 * 3600
 CLAIM_SECONDS = 300  # a row claimed by a worker that died is retried after this
 SMTP_TIMEOUT = 10
@@ -19,7 +18,7 @@ SMTP_TIMEOUT = 10
 
 def backoff(attempts: int) -> timedelta:
     """Delay before the next try after ``attempts`` failed ones."""
-    base = current_app.config.get("MAIL_RETRY_BASE_SECONDS", RETRY_BASE_SECONDS)
+    base = current_app.config["MAIL_RETRY_BASE_SECONDS"]
     return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), RETRY_MAX_SECONDS))
 
 

@@ -60,7 +60,7 @@ def link_to(endpoint: str, **values) -> str:
 
 def absolute_url(link: str) -> str:
     """``link`` prefixed with the public base URL (PUBLIC_BASE_URL, default localhost), for e-mails."""
-    base = current_app.config.get("PUBLIC_BASE_URL", "http://localhost:5000")
+    base = current_app.config["PUBLIC_BASE_URL"]
     return base.rstrip("/") + link if link.startswith("/") else link
 
 
