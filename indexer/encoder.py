@@ -42,6 +42,7 @@ class Encoder:
                 model = quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
         model.eval()
         self.model = model
+        _release_memory()  # the fp32 copy left behind by loading and quantizing sits in reference cycles
         dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         self.dim = dim()
         self.batch_size = batch_size
@@ -84,6 +85,18 @@ class Encoder:
         if bar is not None:
             bar.close()
         return out
+
+
+def _release_memory():
+    """Collect cycles and hand freed heap back to the OS (glibc keeps it otherwise)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass
 
 
 @functools.lru_cache(maxsize=4)

@@ -45,34 +45,49 @@ class KeywordIndex:
             self.terms.append(term)
         return tid
 
-    def _weights(self, slots, idf):
-        """(term ids, slots, BM25 weights) of the given live slots under idf and the current avgdl."""
+    def _postings(self, slots):
+        """(term ids, term freqs, doc length / avgdl, slot) of every posting of the live slots, by slot."""
         docs = [(s, self.docs[s]) for s in slots if self.docs[s] is not None]
         if not docs:
-            return np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.float32)
+            return np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(0, np.float32), np.zeros(0, np.int32)
         sizes = [len(d[0]) for _, d in docs]
         rows = np.concatenate([d[0] for _, d in docs])
         tfs = np.concatenate([d[1] for _, d in docs])
-        cols = np.repeat(np.array([s for s, _ in docs], dtype=np.int32), sizes)
-        dl = np.repeat(np.array([d[1].sum() for _, d in docs], dtype=np.float32) / self._avgdl, sizes)
-        w = idf[rows] * tfs * (self.k1 + 1) / (tfs + self.k1 * (1 - self.b + self.b * dl))
-        return rows, cols, w.astype(np.float32)
+        dl = np.repeat(np.array([d[1].sum() for _, d in docs], dtype=np.float32), sizes)
+        return rows, tfs, dl, np.repeat(np.array([s for s, _ in docs], dtype=np.int32), sizes)
+
+    def _bm25(self, rows, tfs, dl):
+        """BM25 weights of postings, computed in place over tfs (few temporaries: this runs over millions)."""
+        dl *= self.b / self._avgdl
+        dl += 1 - self.b
+        dl *= self.k1
+        dl += tfs  # denominator: tf + k1 * (1 - b + b * dl / avgdl)
+        tfs *= self.k1 + 1
+        tfs /= dl
+        tfs *= self._idf[rows]
+        return tfs
+
+    def _weights(self, slots):
+        """(term ids, slots, BM25 weights) of the given slots under the current statistics."""
+        rows, tfs, dl, cols = self._postings(slots)
+        return rows, cols, self._bm25(rows, tfs, dl)
 
     def _refresh(self):
         """Recompute idf, avgdl and the weight matrix from all live slots."""
         live = [s for s, d in enumerate(self.docs) if d is not None]
-        n_terms = len(self.terms)
-        df = np.zeros(n_terms, dtype=np.float32)
-        if live:
-            df = np.bincount(np.concatenate([self.docs[s][0] for s in live]), minlength=n_terms).astype(np.float32)
-            self._avgdl = max(float(np.mean([self.docs[s][1].sum() for s in live])), 1.0)
+        rows, tfs, dl, cols = self._postings(live)
+        del cols
+        df = np.bincount(rows, minlength=len(self.terms)).astype(np.float32)
         self._idf = np.log1p((len(live) - df + 0.5) / (df + 0.5)).astype(np.float32)
-        rows, _, w = self._weights(live, self._idf)
+        if live:
+            self._avgdl = max(float(np.mean([self.docs[s][1].sum() for s in live])), 1.0)
+        w = self._bm25(rows, tfs, dl)
+        del dl
         # postings arrive grouped by slot: a CSC matrix needs no sort; CSR (by term) serves queries
         sizes = np.array([0 if d is None else len(d[0]) for d in self.docs], dtype=np.int64)
         indptr = np.concatenate([[0], np.cumsum(sizes)])
-        by_slot = sparse.csc_matrix((w, rows, indptr), shape=(n_terms, len(self.docs)))
-        self._matrix = by_slot.tocsr()
+        self._matrix = None
+        self._matrix = sparse.csc_matrix((w, rows, indptr), shape=(len(self.terms), len(self.docs))).tocsr()
         self._added, self._removed = [], set()
 
     def _fresh(self):
@@ -103,7 +118,7 @@ class KeywordIndex:
         if len(bulk):
             scores[:self._matrix.shape[1]] = self._matrix[bulk].T @ qw[tids < self._matrix.shape[0]]
         if self._added:  # recent writes, weighted with the statistics of the last refresh
-            rows, cols, w = self._weights(self._added, self._idf)
+            rows, cols, w = self._weights(self._added)
             qmap = dict(zip(tids.tolist(), qw.tolist()))
             hit = np.isin(rows, tids)
             np.add.at(scores, cols[hit], w[hit] * np.array([qmap[t] for t in rows[hit].tolist()], dtype=np.float32))
