@@ -7,3 +7,6 @@ _signals = Namespace()
 listing_published = _signals.signal("listing-published")
 # sent with sender=the listing after it left the published state (withdrawn, rejected, expired, closed)
 listing_unpublished = _signals.signal("listing-unpublished")
+# sent with sender=the listing, action ("approve", "request_changes", "reject") and reason after a review
+# decision, *before* the commit: receivers add to the session and never commit, so they share its transaction
+listing_reviewed = _signals.signal("listing-reviewed")

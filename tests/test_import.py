@@ -178,3 +178,27 @@ def test_template_filled_with_its_own_examples_imports_cleanly(app, login_as, ru
         book.save(path)
         result = runner.invoke(args=["import", kind, str(path)])
         assert result.output.strip().splitlines()[-1] == "imported 1, rejected 0", result.output
+
+
+def test_an_admin_export_reimports_in_place_even_with_edited_titles(app, runner, tmp_path, login_as):
+    runner.invoke(args=["import", "achievements", write_csv(tmp_path / "batch.csv", GOOD)])
+    before = {r.id: r.external_key for r in achievements()}
+    exported = tmp_path / "export.csv"
+    exported.write_bytes(login_as(Role.ADMIN).get("/achievements/export.csv").get_data())
+    table = list(csv.reader(io.StringIO(exported.read_text("utf-8-sig"))))
+    header = table[0]
+    assert "外部编号" in header and "联系电话" in header
+    by_key = {row[header.index("外部编号")]: row for row in table[1:]}
+    assert set(by_key) == set(before.values())
+    again = runner.invoke(args=["import", "achievements", str(exported)])
+    assert again.output.strip().splitlines()[-1] == "imported 3, rejected 0" and "未变化 3 条" in again.output
+
+    titled = next(r for r in achievements() if r.title == GOOD[0][1])  # imported without a 外部编号
+    by_key[titled.external_key][header.index("标题")] = "高镍三元正极材料原子层沉积包覆技术"
+    buf = io.StringIO()
+    csv.writer(buf).writerows([header] + list(by_key.values()))
+    exported.write_bytes(buf.getvalue().encode("utf-8-sig"))
+    third = runner.invoke(args=["import", "achievements", str(exported)])
+    assert "更新 1 条" in third.output
+    assert {r.id: r.external_key for r in achievements()} == before
+    assert _db.session.get(Achievement, titled.id).title == "高镍三元正极材料原子层沉积包覆技术"

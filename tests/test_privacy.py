@@ -63,6 +63,6 @@ def test_brokers_and_admins_see_contacts_everywhere_they_need_them(app, pair, lo
 def test_public_export_has_no_contact_columns(app, pair, client):
     export = client.get("/achievements/export.csv")
     text = export.get_data(as_text=True)
-    assert export.mimetype == "text/csv" and text.startswith("\ufeff编号,机构,标题")
+    assert export.mimetype == "text/csv" and text.startswith("\ufeff编号,机构,外部编号,标题")
     assert "联系" not in text.splitlines()[0] and "团队" not in text.splitlines()[0]
     assert pair[0].title in text

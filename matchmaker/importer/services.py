@@ -3,7 +3,8 @@
 Imported rows are published at once (an admin import counts as reviewed) and belong to one
 organization chosen by the admin (the platform's own by default), with no owning user.
 A row's natural key is its 外部编号 when given, else (kind, normalised title, organization):
-importing the same file again updates those listings instead of creating duplicates.
+importing the same file again updates those listings instead of creating duplicates. A CSV export
+carries each listing's stored key as its 外部编号, so a 外部编号 equal to a stored key updates that listing.
 """
 from dataclasses import dataclass, field
 import hashlib
@@ -83,7 +84,7 @@ def _headers(kind: ListingKind) -> dict[str, str]:
 
 
 def validate_rows(kind: ListingKind, rows, org: Organization, report: ImportReport) -> list[tuple]:
-    """[(row number, key, clean values)] of the good rows; an error per bad field in ``report``."""
+    """[(row number, key, clean values, 外部编号)] of the good rows; an error per bad field in ``report``."""
     headers, seen, good = _headers(kind), {}, []
     for number, cells in rows:
         data = {name: parse_cell(name, value) for name, value in cells.items()}
@@ -98,8 +99,17 @@ def validate_rows(kind: ListingKind, rows, org: Organization, report: ImportRepo
             report.errors += [RowError(number, headers.get(f, f), m) for f, m in exc.errors.items()]
             continue
         seen[key] = number
-        good.append((number, key, values))
+        good.append((number, key, values, str(cells.get("external_id") or "").strip()))
     return good
+
+
+def existing_listings(kind: ListingKind, good) -> dict:
+    """Row key -> the listing a row updates: stored under that key, or under its 外部编号 itself (an export)."""
+    wanted = {key for _, key, _, _ in good} | {external for *_, external in good if external}
+    found = {x.external_key: x for x in db.session.scalars(
+        db.select(kind.model).where(kind.model.external_key.in_(wanted)))}
+    matches = {key: found.get(key) or found.get(external) for _, key, _, external in good}
+    return {key: listing for key, listing in matches.items() if listing is not None}
 
 
 def import_rows(kind: ListingKind, rows, org: Organization | None = None, actor=None,
@@ -108,10 +118,9 @@ def import_rows(kind: ListingKind, rows, org: Organization | None = None, actor=
     org = org or platform_organization()
     report = ImportReport()
     good = validate_rows(kind, rows, org, report)
-    existing = {x.external_key: x for x in db.session.scalars(
-        db.select(kind.model).where(kind.model.external_key.in_([k for _, k, _ in good])))}
+    existing = existing_listings(kind, good)
     now = utcnow()
-    for number, key, values in good:
+    for number, key, values, _ in good:
         listing = existing.get(key)
         if listing is None:
             listing = kind.model(external_key=key, organization=org, status=ListingStatus.PUBLISHED,

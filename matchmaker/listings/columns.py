@@ -67,7 +67,7 @@ def parse_cell(name: str, value):
 
 def format_cell(listing, name: str) -> str:
     """A listing's value of field ``name`` as spreadsheet text (the import reads it back)."""
-    value = getattr(listing, name, None)
+    value = getattr(listing, "external_key" if name == "external_id" else name, None)
     if name == "field_code":
         return field_label(value)
     if name in ("keywords", "industries"):
@@ -129,5 +129,5 @@ COLUMNS = {
 
 
 def export_columns(kind_name: str, private: bool) -> list[Column]:
-    """The columns an export shows: private ones only for brokers and admins."""
-    return [c for c in COLUMNS[kind_name] if c.name != "external_id" and (private or not c.private)]
+    """The export's columns, 外部编号 included (it re-imports in place); private ones only when ``private``."""
+    return [c for c in COLUMNS[kind_name] if private or not c.private]

@@ -12,7 +12,7 @@ from models import IndexState, IPItem, ListingStatus, Need, utcnow
 from ..errors import Forbidden, InvalidTransition, ValidationError
 from ..extensions import db
 from ..search_index import sync_listings
-from ..signals import listing_published, listing_unpublished
+from ..signals import listing_published, listing_reviewed, listing_unpublished
 from .access import can_edit, can_review
 from ..audit import record_audit
 from .kinds import ListingKind, kind_of
@@ -131,6 +131,8 @@ def transition_listing(listing, actor, action: str, reason: str | None = None):
         listing.index_state = IndexState.PENDING
     record_audit(actor, f"{kind.object_type}.{action}", listing, reason=reason,
                 **{"from": source.value, "to": target.value})
+    if action in REVIEW_ACTIONS:
+        listing_reviewed.send(listing, action=action, reason=reason)
     db.session.commit()
     if indexed:
         sync_listings([listing])

@@ -1,6 +1,10 @@
 from flask import Blueprint
 
+from ..signals import listing_reviewed
+from .reviews import on_listing_reviewed
+
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+listing_reviewed.connect(on_listing_reviewed)
 
 
 @bp.record_once

@@ -15,6 +15,7 @@ KINDS = {
     "match_update": "匹配进展",
     "saved_search": "订阅检索提醒",
     "weekly_shortlist": "每周路演推荐清单",
+    "listing_review": "发布内容审核结果",
 }
 
 

@@ -7,7 +7,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..listings.taxonomy import field_choices
 from ..security import signed_in
-from .saved_searches import create_saved_search, delete_saved_search, saved_searches_of
+from .saved_searches import FILTER_KEYS, create_saved_search, delete_saved_search, saved_searches_of
 from .services import KINDS, mark_all_read, mark_read, notifications_query, preference_for, set_preferences, \
     unread_count
 
@@ -56,7 +56,7 @@ def preferences():
 @signed_in
 def saved_searches():
     if request.method == "POST":
-        filters = {"field": request.form.get("field"), "region": request.form.get("region")}
+        filters = {key: request.form.get(key) for key in FILTER_KEYS}
         try:
             create_saved_search(current_user, request.form.get("target", ""), request.form.get("query", ""),
                                 filters, request.form.get("name", ""))
