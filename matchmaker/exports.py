@@ -6,12 +6,23 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 
+# A cell starting with one of these is run as a formula by Excel/WPS (CSV/formula injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """The value, with text that a spreadsheet would run as a formula made inert by a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def write_csv(header, rows) -> bytes:
     """UTF-8 with a BOM, so Excel and WPS detect the encoding of the Chinese text."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([safe_cell(v) for v in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -22,7 +33,7 @@ def write_xlsx(header, rows, title: str, sheet: str = "Sheet1", wide=()) -> byte
     ws.title = sheet
     ws.append(list(header))
     for row in rows:
-        ws.append(list(row))
+        ws.append([safe_cell(v) for v in row])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"

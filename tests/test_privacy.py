@@ -66,3 +66,14 @@ def test_public_export_has_no_contact_columns(app, pair, client):
     assert export.mimetype == "text/csv" and text.startswith("\ufeff编号,机构,外部编号,标题")
     assert "联系" not in text.splitlines()[0] and "团队" not in text.splitlines()[0]
     assert pair[0].title in text
+
+
+@pytest.mark.parametrize("role", [None, Role.RESEARCHER, Role.ENTERPRISE])
+def test_edit_forms_of_other_peoples_listings_are_refused_without_their_contacts(app, pair, login_as, role):
+    ach, need = pair
+    client = login_as(role) if role else app.test_client()
+    for url in (f"/achievements/{ach.id}/edit", f"/needs/{need.id}/edit"):
+        response = client.get(url)
+        assert response.status_code == (302 if role is None else 403), url
+        body = response.get_data(as_text=True)
+        assert not [s for s in SECRETS if s in body], url

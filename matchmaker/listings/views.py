@@ -2,12 +2,10 @@
 
 Each view parses input, calls one service or query, and renders or redirects.
 """
-import csv
-import io
-
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..exports import write_csv
 from ..errors import DomainError, InvalidTransition, ValidationError
 from ..security import can_see_private, public, role_required, signed_in
 from . import queries, services
@@ -70,6 +68,8 @@ def register_listing_routes(bp, kind: ListingKind, form_class) -> None:
     def edit(listing_id: int):
         """Edit form; a published listing is re-indexed on save."""
         listing = queries.get_listing(kind, listing_id, current_user)
+        if not can_edit(listing, current_user):
+            abort(403)  # the form would show the private contact fields
         form = form_class() if request.method == "POST" else \
             form_class(data=form_data(services.listing_values(listing)))
         if form.is_submitted():
@@ -117,11 +117,8 @@ def register_listing_routes(bp, kind: ListingKind, form_class) -> None:
 def csv_response(kind: ListingKind, listings, private: bool) -> Response:
     """A UTF-8 (with BOM, for Excel) CSV of listings; contact columns only when ``private``."""
     columns = export_columns(kind.name, private)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["编号", "机构"] + [c.header for c in columns])
-    for x in listings:
-        writer.writerow([x.id, x.organization.name if x.organization else ""] +
-                        [format_cell(x, c.name) for c in columns])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+    rows = ([x.id, x.organization.name if x.organization else ""] + [format_cell(x, c.name) for c in columns]
+            for x in listings)
+    body = write_csv(["编号", "机构"] + [c.header for c in columns], rows)
+    return Response(body, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f"attachment; filename={kind.name}.csv"})
