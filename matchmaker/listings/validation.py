@@ -94,6 +94,7 @@ def clean_listing(kind: ListingKind, data: dict, today: date | None = None) -> d
         out[name] = value
 
     need("title", "标题", 4, 200)
+    out["title"] = " ".join(out["title"].split())  # one line: titles go into mail subjects and exports
     need(kind.body_attr, "摘要" if kind.body_attr == "summary" else "需求描述", 10, 20000)
     out["keywords"] = split_terms(data.get("keywords"))[:20]
     code = (data.get("field_code") or "").strip()
@@ -120,9 +121,14 @@ def clean_listing(kind: ListingKind, data: dict, today: date | None = None) -> d
     return out
 
 
+CONTACT_LIMITS = {"contact_name": ("联系人", 60), "contact_phone": ("联系电话", 32), "contact_email": ("联系邮箱", 254)}
+
+
 def _clean_contact(data: dict, out: dict, errors: dict) -> None:
-    for name in ("contact_name", "contact_phone", "contact_email"):
+    for name, (label, limit) in CONTACT_LIMITS.items():
         out[name] = (data.get(name) or "").strip() or None
+        if out[name] and len(out[name]) > limit:
+            errors[name] = f"{label}不超过 {limit} 个字"
     if out["contact_phone"] and not PHONE_RE.match(out["contact_phone"]):
         errors["contact_phone"] = "联系电话格式不正确"
     if out["contact_email"] and not EMAIL_RE.match(out["contact_email"]):
