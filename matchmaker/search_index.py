@@ -10,7 +10,7 @@ import time
 from flask import current_app
 
 from indexer import open_index
-from models import IndexState, ListingStatus
+from models import IndexState, ListingStatus, utcnow
 
 from .extensions import db
 from .listings.documents import listing_document
@@ -18,6 +18,7 @@ from .listings.kinds import KINDS, kind_of
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_FAILURE_S = 60
+HEAL_BATCH = 50  # PENDING listings a search request repairs on its way
 
 
 def index_settings(app) -> dict:
@@ -90,13 +91,14 @@ def unindex_listing(listing) -> bool:
     return sync_listings([listing])
 
 
-def resync_pending(kind_name: str | None = None) -> int:
-    """Repair every listing still marked PENDING; return how many were brought in step."""
+def resync_pending(kind_name: str | None = None, limit: int | None = None) -> int:
+    """Repair listings still marked PENDING (at most ``limit`` per kind); return how many were brought in step."""
     names = [kind_name] if kind_name else list(KINDS)
     repaired = 0
     for name in names:
         model = KINDS[name].model
-        rows = db.session.scalars(db.select(model).where(model.index_state == IndexState.PENDING)).all()
+        pending = db.select(model).where(model.index_state == IndexState.PENDING).order_by(model.id).limit(limit)
+        rows = db.session.scalars(pending).all()
         if rows and sync_listings(rows, snapshot=len(rows) > 50):
             repaired += len(rows)
     return repaired
@@ -108,7 +110,8 @@ def heal_if_needed(kind_name: str) -> None:
         return
     model = KINDS[kind_name].model
     if db.session.scalar(db.select(model.id).where(model.index_state == IndexState.PENDING).limit(1)):
-        resync_pending(kind_name)
+        # a small batch only: a request must never re-embed a whole failed import (the worker does the rest)
+        resync_pending(kind_name, limit=HEAL_BATCH)
 
 
 def reindex_all(progress: bool = False) -> dict[str, int]:
@@ -119,8 +122,12 @@ def reindex_all(progress: bool = False) -> dict[str, int]:
         published = db.select(model).where(model.status == ListingStatus.PUBLISHED).order_by(model.id)
         total = db.session.scalar(db.select(db.func.count()).select_from(published.subquery()))
         docs = (listing_document(r) for r in db.session.scalars(published.execution_options(yield_per=500)))
+        started = utcnow()
         get_index(name).rebuild(docs, total=total, progress=progress)
-        db.session.execute(db.update(model).values(index_state=IndexState.SYNCED))
+        # rows edited while the rebuild ran may be missing from it: leave those for the next re-sync
+        for fresh, state in ((model.updated_at < started, IndexState.SYNCED),
+                             (model.updated_at >= started, IndexState.PENDING)):
+            db.session.execute(db.update(model).where(fresh).values(index_state=state, updated_at=model.updated_at))
         db.session.commit()
         counts[name] = total
     return counts

@@ -75,3 +75,27 @@ def test_reindex_rebuilds_both_indexes_from_the_database(app, runner, make_user)
     assert result.exit_code == 0, result.output
     assert "achievements: 1 indexed, needs: 1 indexed" in result.output
     assert indexed_ids("achievements") == {str(ach.id)} and indexed_ids("needs") == {str(need.id)}
+
+
+def test_a_search_request_repairs_only_a_small_batch_of_pending_listings(app, client, make_user, monkeypatch):
+    from matchmaker import search_index
+
+    owner, admin = make_user(Role.RESEARCHER), make_user(Role.ADMIN)
+    crashed = [crashed_publish(owner, admin) for _ in range(3)]
+    monkeypatch.setattr(search_index, "HEAL_BATCH", 2)
+    assert client.get("/achievements/?q=电解质").status_code == 200
+    assert [a.index_state for a in crashed] == [IndexState.SYNCED, IndexState.SYNCED, IndexState.PENDING]
+
+
+def test_a_listing_edited_during_a_rebuild_stays_marked_for_resync(app, runner, make_user):
+    from datetime import timedelta
+
+    from matchmaker.extensions import db
+    from models import utcnow
+
+    ach = published("achievements", make_user(Role.RESEARCHER), make_user(Role.ADMIN))
+    ach.updated_at = utcnow() + timedelta(minutes=5)  # as if saved after the rebuild read the table
+    db.session.commit()
+    assert runner.invoke(args=["reindex"]).exit_code == 0
+    db.session.refresh(ach)
+    assert ach.index_state == IndexState.PENDING
