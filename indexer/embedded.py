@@ -45,6 +45,7 @@ class EmbeddedIndex(SearchIndex):
         from .vectors import VectorIndex
 
         self.slot_ids = []  # slot -> id (None when deleted)
+        self._alive = None  # cached mask of live slots, dropped on every write
         self.slots = {}  # id -> slot
         self.keyword = {s: KeywordIndex() for s in self.schemes}
         self.vectors = VectorIndex(0, self.exact_limit)
@@ -73,6 +74,7 @@ class EmbeddedIndex(SearchIndex):
         if self.vectors.dim != len(vec):
             self.vectors = type(self.vectors)(len(vec), self.exact_limit)
         self.slot_ids.append(doc_id)
+        self._alive = None
         self.slots[doc_id] = slot
         for scheme, index in self.keyword.items():
             index.add(slot, terms[scheme])
@@ -85,6 +87,7 @@ class EmbeddedIndex(SearchIndex):
         if slot is None:
             return False
         self.slot_ids[slot] = None
+        self._alive = None
         for index in self.keyword.values():
             index.remove(slot)
         self.filters.remove(slot)
@@ -196,7 +199,7 @@ class EmbeddedIndex(SearchIndex):
                 index.restore({k[len(prefix):]: data[k] for k in data.files if k.startswith(prefix)},
                               meta["terms"][scheme])
         self.vectors.load(self.store.path(gen, "vectors"))
-        self.slot_ids = meta["ids"]
+        self.slot_ids, self._alive = meta["ids"], None
         self.slots = {i: s for s, i in enumerate(self.slot_ids) if i is not None}
         for slot, filters in enumerate(meta["filters"]):
             if filters is not None:
@@ -223,6 +226,12 @@ class EmbeddedIndex(SearchIndex):
             self._replay()
 
     # -- reads --------------------------------------------------------------------------------
+    def alive_mask(self):
+        """Boolean mask of the live slots (cached between writes)."""
+        if self._alive is None:
+            self._alive = np.fromiter((i is not None for i in self.slot_ids), dtype=bool, count=len(self.slot_ids))
+        return self._alive
+
     def count(self):
         with self._lock:
             self._sync()

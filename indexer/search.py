@@ -35,10 +35,11 @@ def run_search(index, text, limit, filters):
     mask = index.filters.mask(filters, size)  # validates filter shapes even on an empty index
     if not index.slots:
         return []
-    mask &= np.array([i is not None for i in index.slot_ids], dtype=bool)
+    mask &= index.alive_mask()
     k = max(CANDIDATES, limit)
     whole, title = analysis.query_texts(text)
-    qvec, tvec = index.encoder.encode([whole, title]) if title != whole else [index.encoder.encode([whole])[0]] * 2
+    qvec = index.encoder.encode([whole])[0]
+    tvec = index.encoder.encode([title])[0] if title != whole else qvec  # apart: no padding to the long one
     keyword, candidates = {}, []
     for scheme, kw in index.keyword.items():
         terms = analysis.query_terms(text, scheme)
