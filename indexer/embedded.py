@@ -127,13 +127,18 @@ class EmbeddedIndex(SearchIndex):
         with self._lock:
             self._reset()
             batch = []
-            for doc in docs:
-                batch.append(doc)
-                if len(batch) == BATCH:
-                    self._rebuild_batch(batch, bar)
-                    batch = []
-            self._rebuild_batch(batch, bar)
-            bar.close()
+            try:
+                for doc in docs:
+                    batch.append(doc)
+                    if len(batch) == BATCH:
+                        self._rebuild_batch(batch, bar)
+                        batch = []
+                self._rebuild_batch(batch, bar)
+            except BaseException:
+                self.load()  # a failed rebuild leaves the last snapshot in force
+                raise
+            finally:
+                bar.close()
             with self.store.locked():
                 self._gen = self.store.generation()  # publish after whatever is on disk now
                 self.vectors.maybe_build_graph(len(self.slots))

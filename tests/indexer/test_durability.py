@@ -1,6 +1,7 @@
 """Upsert/delete are visible at once, survive a restart, and a crash never corrupts the index."""
 import os
 
+import pytest
 from conftest import ACHIEVEMENTS, CATHODE_NEED
 
 from indexer import Document, open_index
@@ -71,3 +72,12 @@ def test_hnsw_above_exact_limit_keeps_ids_filters_and_deletes(make_index):
     assert "cathode" not in {h.id for h in index.search(CATHODE_NEED, limit=10)}
     index.save()
     assert {h.id for h in index.search("电池", 10, {"region": "四川"})} == {"bms"}
+
+
+def test_failed_rebuild_keeps_the_old_index(make_index):
+    index = make_index()
+    bad_stream = iter([ACHIEVEMENTS[0], Document("", {"title": "无效"}, {})])
+    with pytest.raises(ValueError):
+        index.rebuild(bad_stream)
+    assert index.ids() == {d.id for d in ACHIEVEMENTS}
+    assert index.search(CATHODE_NEED, limit=1)[0].id == "cathode"
