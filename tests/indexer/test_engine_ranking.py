@@ -1,5 +1,5 @@
 """Ranking, both directions and explanations, with the real model."""
-from conftest import ACHIEVEMENTS, CATHODE_NEED
+from engine_cases import ACHIEVEMENTS, CATHODE_NEED
 
 from indexer import Document
 

@@ -2,7 +2,7 @@
 import os
 
 import pytest
-from conftest import ACHIEVEMENTS, CATHODE_NEED
+from engine_cases import ACHIEVEMENTS, CATHODE_NEED
 
 from indexer import Document, open_index
 

@@ -1,6 +1,6 @@
 """Filters are applied inside retrieval, in both value and range forms."""
 import pytest
-from conftest import CATHODE_NEED
+from engine_cases import CATHODE_NEED
 
 from indexer import QueryError
 
