@@ -13,7 +13,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from indexer.datasets import data_path, need_text, read_jsonl, read_qrels  # noqa: E402
+from indexer.datasets import REPO, data_path, need_text, read_jsonl, read_qrels  # noqa: E402
 from indexer.encoder import get_encoder, use_vector_cache  # noqa: E402
 from indexer.keyword import KeywordIndex  # noqa: E402
 from indexer.tokenize import tokenize  # noqa: E402
@@ -91,7 +91,7 @@ def main():
     parser.add_argument("--queries", default=data_path("enterprise_needs_sample.jsonl"))
     parser.add_argument("--qrels", default=data_path("dev_qrels.tsv"))
     parser.add_argument("--known-items", default=data_path("dev_queries.jsonl"))
-    parser.add_argument("--cache", default=os.path.join("instance", "cache", "vectors"))
+    parser.add_argument("--cache", default=os.path.join(REPO, "instance", "cache", "vectors"))
     parser.add_argument("--fp32", action="store_true", help="also run the engine with the fp32 encoder")
     parser.add_argument("--per-query", action="store_true", help="also print nDCG@10 per query")
     args = parser.parse_args()

@@ -12,7 +12,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from config import Config  # noqa: E402  (plain settings class, no Flask)
 from indexer import open_index  # noqa: E402
-from indexer.datasets import achievement_document, data_path, need_text, read_jsonl  # noqa: E402
+from indexer.datasets import REPO, achievement_document, data_path, need_text, read_jsonl  # noqa: E402
 
 
 def engine_settings(index_dir, **overrides):
@@ -41,7 +41,7 @@ def main():
     parser.add_argument("--queries", default=data_path("enterprise_needs_sample.jsonl"))
     parser.add_argument("--k", type=int, default=100)
     parser.add_argument("--out", required=True)
-    parser.add_argument("--cache", default=os.path.join("instance", "cache", "vectors"),
+    parser.add_argument("--cache", default=os.path.join(REPO, "instance", "cache", "vectors"),
                         help="folder caching text vectors between runs ('' to disable)")
     args = parser.parse_args()
     if args.cache:
