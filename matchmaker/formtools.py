@@ -1,7 +1,10 @@
 """Helpers shared by views that show forms."""
 from urllib.parse import urlsplit
 
+from flask import flash, redirect
+
 from .errors import DomainError
+from .extensions import db
 
 
 def attach_error(form, error: DomainError) -> None:
@@ -33,3 +36,15 @@ def service_check(check):
                 raise FieldError(error.message)
 
     return validator
+
+
+def run_and_redirect(action, success, back: str):
+    """Run ``action()``; flash ``success`` (text, or a function of the result) or the DomainError; redirect."""
+    try:
+        result = action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(success(result) if callable(success) else success, "success")
+    return redirect(back)

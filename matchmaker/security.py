@@ -6,6 +6,9 @@ from flask_login import current_user, login_required
 
 from models import Role
 
+# Brokers and admins: who works matches and runs roadshows.
+STAFF = (Role.BROKER, Role.ADMIN)
+
 
 def role_required(*roles: Role | str):
     """Allow only logged-in users whose role is one of ``roles`` (403 otherwise)."""

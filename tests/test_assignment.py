@@ -94,6 +94,15 @@ def test_admin_reassigns_through_the_page(login_as, make_user):
     assert other.post(f"/matches/{match.id}/assign", data={"broker_id": other.user.id}).status_code == 403
 
 
+def test_reassigning_to_an_unknown_broker_id_changes_nothing(login_as, make_user):
+    admin = login_as(Role.ADMIN)
+    broker = cover(make_user(Role.BROKER), "06")
+    match = make_match()
+    response = admin.post(f"/matches/{match.id}/assign", data={"broker_id": 999999}, follow_redirects=True)
+    assert response.status_code == 200 and "只能分派给在岗的技术经理人" in response.get_data(as_text=True)
+    assert match.broker_id == broker.id  # not silently sent back to the shared queue
+
+
 def test_broker_is_told_when_a_side_is_withdrawn(db, make_user):
     from matchmaker.listings.services import withdraw_listing
 

@@ -84,3 +84,23 @@ def test_mail_is_enqueued_in_the_same_transaction_as_the_change(db, make_user):
         change_state(match, step, broker, commit=False)
     db.session.rollback()  # the change is abandoned: so is its mail
     assert rows(OutboxEmail) == []
+
+
+def test_a_row_that_cannot_be_built_fails_alone_and_the_rest_are_sent(smtp, db):
+    start = utcnow()
+    bad = OutboxEmail(to_addr="a@example.cn\nBcc: evil@example.com", subject="坏邮件", body="正文",
+                      next_attempt_at=start - timedelta(minutes=1))
+    db.session.add(bad)
+    db.session.commit()
+    enqueue_email("good@example.cn", "好邮件", "正文")
+    db.session.commit()
+
+    assert send_due_mail(now=start + timedelta(seconds=1)) == {"sent": 1, "failed": 1, "pending": 1}
+    [message] = smtp.inbox.messages
+    assert message["To"] == "good@example.cn"
+    assert bad.status == OutboxStatus.PENDING and bad.attempts == 1 and "ValueError" in bad.last_error
+    assert bad.next_attempt_at == start + timedelta(seconds=61)
+    for n in range(2, 5):  # MAIL_MAX_ATTEMPTS is 4
+        send_due_mail(now=start + timedelta(days=n))
+    assert bad.status == OutboxStatus.FAILED and bad.attempts == 4
+    assert len(smtp.inbox.messages) == 1

@@ -5,7 +5,9 @@ import pytest
 
 from matchmaker.errors import Forbidden, InvalidTransition, ValidationError
 from matchmaker.matches.services import PIPELINE, TRANSITIONS, change_state, record_deal
-from models import AuditLog, Deal, MatchEvent, MatchState, Notification, OutboxEmail, Role
+from matchmaker.matches.queue import QueueFilter
+from models import (AuditLog, Deal, ListingStatus, MatchEvent, MatchNote, MatchState, Notification, OutboxEmail,
+                    Role)
 
 from match_data import cover, make_achievement, make_match, make_need, rows
 
@@ -159,7 +161,11 @@ def test_queue_filters_and_sorts(login_as):
     old = make_match(make_need(title="陈旧需求"), score=70, age_days=40)
     page = broker.get("/matches/?sort=score").get_data(as_text=True)
     assert page.index("高分需求") < page.index("陈旧需求") < page.index("低分需求")
-    assert "高分需求" not in broker.get("/matches/?min_score=95").get_data(as_text=True)
+    strict = broker.get("/matches/?min_score=95")
+    assert strict.status_code == 200 and "队列中没有匹配" in strict.get_data(as_text=True)
+    assert "高分需求" not in strict.get_data(as_text=True)
+    high_only = broker.get("/matches/?min_score=85").get_data(as_text=True)
+    assert f'data-match-id="{high.id}"' in high_only and "陈旧需求" not in high_only
     recent = broker.get("/matches/?age=30").get_data(as_text=True)
     assert "陈旧需求" not in recent and "低分需求" in recent
     beijing = broker.get("/matches/?region=北京").get_data(as_text=True)
@@ -183,3 +189,65 @@ def test_json_api_lists_reads_and_moves_matches(login_as, make_user):
     refused = broker.post(f"/api/v1/matches/{mine.id}/state", json={"state": "deal"})
     assert refused.status_code == 409 and refused.json["error"] == "conflict"
     assert login_as(Role.RESEARCHER).get("/api/v1/matches").status_code == 403
+
+
+def test_queue_filters_are_clamped_instead_of_failing(login_as):
+    broker = login_as(Role.BROKER)
+    cover(broker.user, None)
+    make_match(make_need(title="百年之内的需求"), age_days=400)
+    for query in ("age=99999999999", "age=-5", "min_score=1e999", "min_score=nan", "min_score=-1&age=1e3"):
+        response = broker.get(f"/matches/?{query}")
+        assert response.status_code == 200, query
+    assert "百年之内的需求" in broker.get("/matches/?age=99999999999").get_data(as_text=True)
+    assert "百年之内的需求" not in broker.get("/matches/?age=-5").get_data(as_text=True)  # 0 days
+    f = QueueFilter.from_args({"age": "99999999999", "min_score": "1e999"}, broker.user)
+    assert (f.max_age_days, f.min_score) == (36500, 100.0)
+    assert broker.get("/api/v1/matches?age=99999999999").status_code == 200
+
+
+@pytest.mark.parametrize("path, body", [
+    ("state", [1, 2]), ("state", "x"), ("notes", [1, 2]), ("notes", 5),
+    ("state", {"state": "contacted", "note": 123}), ("notes", {"body": ["x"]}), ("notes", {"body": 1}),
+])
+def test_json_api_refuses_malformed_bodies_with_422(login_as, path, body):
+    broker = login_as(Role.BROKER)
+    cover(broker.user, "06")
+    match = make_match()
+    response = broker.post(f"/api/v1/matches/{match.id}/{path}", json=body)
+    assert response.status_code == 422 and response.json["error"] == "validation_error"
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in response.json["message"])  # a Chinese message
+    assert match.state == S.NEW and rows(MatchNote) == []
+
+
+@pytest.mark.parametrize("amount", ["1e30", "Infinity", "NaN", "-Infinity", "100000000000"])
+def test_deal_amounts_outside_the_column_are_refused(db, worked, amount):
+    match, broker, *_ = worked
+    walk_to(match, S.NEGOTIATING, broker)
+    with pytest.raises(ValidationError, match="金额"):
+        record_deal(match, broker, "transfer", amount, date.today())
+    db.session.rollback()
+    assert rows(Deal) == [] and match.state == S.NEGOTIATING
+    deal = record_deal(match, broker, "transfer", "99999999999.99", date.today())
+    assert str(deal.amount) == "99999999999.99"
+
+
+def test_deal_form_with_an_absurd_amount_is_a_message_not_a_500(login_as):
+    broker = login_as(Role.BROKER)
+    cover(broker.user, "06")
+    match = make_match()
+    walk_to(match, S.NEGOTIATING, broker.user)
+    for amount in ("1e30", "Infinity", "NaN"):
+        response = broker.post(f"/matches/{match.id}/deal", follow_redirects=True,
+                               data={"contract_type": "transfer", "amount": amount, "signed_on": "2026-11-01"})
+        assert response.status_code == 200 and "金额" in response.get_data(as_text=True)
+    assert rows(Deal) == [] and match.state == S.NEGOTIATING
+
+
+def test_manual_match_starts_only_from_published_listings(login_as, make_user):
+    broker = login_as(Role.BROKER)
+    pending = make_need(title="待审核的需求", status=ListingStatus.PENDING)
+    withdrawn = make_achievement(title="已撤回的成果", status=ListingStatus.WITHDRAWN)
+    assert broker.get(f"/matches/new?need_id={pending.id}").status_code == 404
+    assert broker.get(f"/matches/new?achievement_id={withdrawn.id}").status_code == 404
+    admin = login_as(Role.ADMIN)  # admins may review pending listings, but not pair them
+    assert admin.get(f"/matches/new?need_id={pending.id}").status_code == 404

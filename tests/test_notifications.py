@@ -56,7 +56,12 @@ def test_users_cannot_read_each_others_notifications(db, login_as, make_user):
     notify(other, "match_update", "别人的通知", "正文")
     db.session.commit()
     client = login_as(Role.RESEARCHER)
-    assert "别人的通知" not in client.get("/notifications/").get_data(as_text=True)
+    notify(client.user, "match_update", "我自己的通知", "正文")
+    db.session.commit()
+    response = client.get("/notifications/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "我自己的通知" in page  # the list rendered...
+    assert "别人的通知" not in page  # ...without the other user's entry
     assert client.post(f"/notifications/{rows(Notification)[0].id}/read").status_code == 404
     assert rows(Notification)[0].read_at is None
 
@@ -86,3 +91,16 @@ def test_digest_mentions_the_shared_queue(make_user):
     make_match()  # nobody covers it
     assert send_broker_digests() == 1
     assert "共享队列新增 1 条" in rows(OutboxEmail, to_addr=broker.email)[0].body
+
+
+def test_titles_and_subjects_fit_their_columns_on_one_line(db, make_user):
+    user = make_user(Role.BROKER)
+    long_title = "新匹配：" + "超长的需求标题\r\nBcc: evil@example.com " * 30
+    notify(user, "match_update", long_title, "正文")
+    db.session.commit()
+    [note] = rows(Notification, user_id=user.id)
+    [mail] = rows(OutboxEmail, to_addr=user.email)
+    for text in (note.title, mail.subject):
+        assert len(text) <= 200 and "\n" not in text and "\r" not in text and "  " not in text
+    assert note.title.startswith("新匹配：超长的需求标题 Bcc:")
+    assert mail.subject.startswith("【技术供需对接平台】新匹配：超长的需求标题") and mail.subject.endswith("…")

@@ -5,8 +5,9 @@ import pytest
 
 from matchmaker.errors import Forbidden, ValidationError
 from matchmaker.matches.services import change_state
-from matchmaker.roadshows.services import add_item, create_roadshow, move_item, record_presentation
-from models import MatchState, Role
+from matchmaker.roadshows.services import (add_item, create_roadshow, move_item, record_presentation, remove_item,
+                                           set_roadshow_status)
+from models import MatchState, RoadshowStatus, Role
 
 from match_data import cover, make_achievement, make_match, make_need
 
@@ -43,3 +44,79 @@ def test_broker_adds_a_match_from_its_page(login_as):
     page = broker.get(f"/roadshows/{roadshow.id}").get_data(as_text=True)
     assert "上路演的需求" in page
     assert match.state == MatchState.NEW  # not introduced yet: listed, state unchanged
+
+
+def test_only_the_organizer_or_an_admin_changes_a_roadshow(login_as, make_user):
+    organizer = cover(make_user(Role.BROKER), "06")
+    roadshow = create_roadshow(organizer, "他人的路演", datetime.now() + timedelta(days=2), place="成都")
+    item = add_item(roadshow, organizer, achievement=make_achievement())
+    other = login_as(Role.BROKER)
+    for attempt in (lambda: set_roadshow_status(roadshow, "cancelled", other.user),
+                    lambda: move_item(roadshow, item.id, 1, other.user),
+                    lambda: remove_item(roadshow, item.id, other.user),
+                    lambda: record_presentation(roadshow, item.id, other.user, "冒名者", "无")):
+        with pytest.raises(Forbidden, match="组织者"):
+            attempt()
+    response = other.post(f"/roadshows/{roadshow.id}/status", data={"status": "cancelled"}, follow_redirects=True)
+    assert "只有该路演的组织者或管理员可以操作" in response.get_data(as_text=True)
+    assert roadshow.status == RoadshowStatus.PLANNED and [i.id for i in roadshow.items] == [item.id]
+    assert item.presenter is None
+    set_roadshow_status(roadshow, "held", make_user(Role.ADMIN))  # admins moderate every roadshow
+    assert roadshow.status == RoadshowStatus.HELD
+
+
+def test_add_item_needs_a_workable_open_match(make_user):
+    owner = cover(make_user(Role.BROKER), "06")
+    stranger = make_user(Role.BROKER)
+    roadshow = create_roadshow(stranger, "路演", datetime.now() + timedelta(days=2), place="成都")
+    match = make_match()
+    assert match.broker_id == owner.id
+    with pytest.raises(Forbidden):
+        add_item(roadshow, stranger, match=match)  # someone else's match
+    assert roadshow.items == []
+    closed = make_match(make_need(title="已关闭的需求"))
+    change_state(closed, MatchState.CLOSED, owner)
+    mine = create_roadshow(owner, "我的路演", datetime.now() + timedelta(days=2), place="成都")
+    with pytest.raises(ValidationError, match="不能加入路演"):
+        add_item(mine, owner, match=closed)
+    assert mine.items == []
+    add_item(mine, owner, match=match)
+    assert [i.match_id for i in mine.items] == [match.id]
+
+
+@pytest.mark.parametrize("fields, message", [
+    (dict(title="路" * 201, place="成都"), "路演名称不能超过 200"),
+    (dict(title="路演", place="地" * 201), "地点不能超过 200"),
+    (dict(title="路演", link="https://example.cn/" + "a" * 490), "线上链接不能超过 500"),
+    (dict(title="路演", link="meeting.example.cn/123"), "http"),
+    (dict(title="路演", link="javascript:alert(1)"), "http"),
+])
+def test_roadshow_text_is_checked_against_its_columns(make_user, fields, message):
+    broker = make_user(Role.BROKER)
+    with pytest.raises(ValidationError, match=message):
+        create_roadshow(broker, starts_at=datetime.now(), **fields)
+
+
+def test_presenter_name_is_limited(make_user):
+    broker = make_user(Role.BROKER)
+    roadshow = create_roadshow(broker, "路演", datetime.now(), place="成都")
+    item = add_item(roadshow, broker, achievement=make_achievement())
+    with pytest.raises(ValidationError, match="路演人不能超过 120"):
+        record_presentation(roadshow, item.id, broker, "人" * 121, "结果")
+    record_presentation(roadshow, item.id, broker, "人" * 120, "结果")
+    assert len(item.presenter) == 120
+
+
+def test_shortlist_cli_reports_bad_arguments_without_a_traceback(runner, tmp_path):
+    week = "2026-W47"
+    result = runner.invoke(args=["roadshow", "shortlist", "--week", week,
+                                 "--out", str(tmp_path / "missing" / "x.xlsx")])
+    assert result.exit_code == 1 and "无法写入" in result.output
+    assert isinstance(result.exception, SystemExit)  # a ClickException, not an uncaught OSError
+    field = runner.invoke(args=["roadshow", "shortlist", "--week", week, "--field", "no-such-field",
+                                "--out", str(tmp_path / "x.xlsx")])
+    assert field.exit_code == 2 and "未知的技术领域" in field.output
+    audience = runner.invoke(args=["roadshow", "shortlist", "--week", week, "--audience", "press",
+                                   "--out", str(tmp_path / "x.xlsx")])
+    assert audience.exit_code == 2 and "--audience" in audience.output
+    assert not (tmp_path / "x.xlsx").exists()

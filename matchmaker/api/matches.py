@@ -2,15 +2,24 @@
 from flask import current_app, jsonify, request
 from flask_login import current_user
 
-from models import Match, Role
+from models import Match
 
 from . import bp
+from ..errors import ValidationError
 from ..extensions import db
 from ..matches.queue import QueueFilter, queue_query
 from ..matches.services import add_note, allowed_moves, change_state, get_match
-from ..security import role_required
+from ..security import STAFF, role_required
 
-STAFF = (Role.BROKER, Role.ADMIN)
+
+def json_object() -> dict:
+    """The request's JSON body as a dict ({} when absent or unparsable); 422 for arrays, strings, numbers."""
+    body = request.get_json(silent=True)
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise ValidationError("请求体必须是 JSON 对象")
+    return body
 
 
 def match_json(match: Match, full: bool = False) -> dict:
@@ -52,7 +61,7 @@ def read_match(match_id: int):
 @bp.post("/matches/<int:match_id>/state")
 @role_required(*STAFF)
 def set_match_state(match_id: int):
-    body = request.get_json(silent=True) or {}
+    body = json_object()
     match = change_state(get_match(match_id), body.get("state"), current_user, body.get("reason"), body.get("note"))
     return jsonify(match_json(match, full=True))
 
@@ -60,6 +69,6 @@ def set_match_state(match_id: int):
 @bp.post("/matches/<int:match_id>/notes")
 @role_required(*STAFF)
 def add_match_note(match_id: int):
-    body = request.get_json(silent=True) or {}
+    body = json_object()
     note = add_note(get_match(match_id), current_user, body.get("body", ""))
     return jsonify(id=note.id, body=note.body, created_at=note.created_at.isoformat()), 201

@@ -2,11 +2,9 @@
 import sqlalchemy as sa
 
 from ..extensions import db
+from ..matches.assignment import OPEN_STATES as OPEN_MATCH_STATES
 from models import (Achievement, ListingStatus, Match, MatchState, Need, Organization, Roadshow,
                     RoadshowStatus, Role, User)
-
-OPEN_MATCH_STATES = (MatchState.NEW, MatchState.CONTACTED, MatchState.INTRODUCED,
-                     MatchState.ROADSHOW, MatchState.NEGOTIATING)
 
 
 def count(model, *where) -> int:

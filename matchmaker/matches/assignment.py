@@ -82,6 +82,19 @@ def reassign_match(match: Match, broker: User | None, actor: User) -> Match:
     return match
 
 
+def reassign_match_to(match: Match, broker_id: int | None, actor: User) -> Match:
+    """reassign_match with the broker given by id (None or 0: the shared queue); commits."""
+    broker = db.session.get(User, broker_id) if broker_id else None
+    if broker_id and broker is None:
+        raise ValidationError("只能分派给在岗的技术经理人", field="broker_id")
+    return reassign_match(match, broker, actor)
+
+
+def active_brokers() -> list[User]:
+    """Brokers who can be given matches, by id (the reassignment picker)."""
+    return list(db.session.scalars(db.select(User).filter_by(role=Role.BROKER, active=True).order_by(User.id)))
+
+
 def take_match(match: Match, broker: User) -> Match:
     """A broker takes a match from the shared queue; commits."""
     if not broker.has_role(Role.BROKER):

@@ -5,6 +5,8 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 
 from models import ContractType, DeclineReason, MatchState
 
+from .assignment import active_brokers
+
 
 class StateForm(FlaskForm):
     """Move a match to another state; declining needs a reason."""
@@ -27,7 +29,13 @@ class DealForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
+    """Admin: give the match to an active broker or back to the shared queue."""
+
     broker_id = SelectField("改派给", coerce=int, choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.broker_id.choices = [(0, "（退回共享队列）")] + [(b.id, b.name) for b in active_brokers()]
 
 
 class ManualMatchForm(FlaskForm):

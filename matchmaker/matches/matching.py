@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from models import Achievement, ListingStatus, Match, MatchEvent, MatchOrigin, Need, User
 
 from ..audit import record_audit
-from ..errors import Conflict, ValidationError
+from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..listings.documents import query_text
 from ..listings.kinds import get_kind, kind_of
@@ -123,6 +123,27 @@ def create_manual_match(need: Need, achievement: Achievement, broker: User, reas
         db.session.rollback()
         raise Conflict("这对需求和成果已经有匹配记录") from None
     return match
+
+
+def create_manual_match_by_ids(need_id: int, achievement_id: int, broker: User, reason: str = "") -> Match:
+    """create_manual_match for a need and an achievement given by id (NotFound for unknown ids)."""
+    need, achievement = db.session.get(Need, need_id), db.session.get(Achievement, achievement_id)
+    if need is None or achievement is None:
+        raise NotFound("需求或成果不存在")
+    return create_manual_match(need, achievement, broker, reason)
+
+
+def manual_match_candidates(need_id: int | None, achievement_id: int | None, query: str = "",
+                            limit: int = 20) -> tuple[Need | Achievement, list[tuple]]:
+    """(side, [(hit, listing)]): a published listing and the published hits of the other side for ``query``."""
+    side = (db.session.get(Need, need_id) if need_id else None) or \
+        (db.session.get(Achievement, achievement_id) if achievement_id else None)
+    if side is None or side.status != ListingStatus.PUBLISHED:
+        raise NotFound("请从已发布的需求或成果页面发起手动匹配")
+    other_model = get_kind(kind_of(side).other_name).model
+    hits = search_other_side(side, limit, query or None)
+    candidates = [(hit, db.session.get(other_model, int(hit.id))) for hit in hits]
+    return side, [(hit, c) for hit, c in candidates if c is not None and c.status == ListingStatus.PUBLISHED]
 
 
 def score_pair(need: Need, achievement: Achievement):

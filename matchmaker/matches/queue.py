@@ -9,6 +9,8 @@ from models import Achievement, Match, MatchState, Need, Role, User, utcnow
 from ..extensions import db
 
 SCOPES = {"mine": "我负责的", "shared": "共享队列", "all": "全部"}
+MAX_AGE_DAYS = 36500  # a hundred years: anything older is "no limit" (timedelta overflows near 1e9 days)
+MAX_SCORE = 100.0
 SORTS = {
     "score": "匹配度从高到低",
     "newest": "最新优先",
@@ -40,16 +42,20 @@ class QueueFilter:
         return cls(scope=scope if scope in SCOPES else default_scope,
                    state=args.get("state", "open") or "open",
                    field=(args.get("field") or "").strip(), region=(args.get("region") or "").strip(),
-                   min_score=number(args.get("min_score"), float), max_age_days=number(args.get("age"), int),
+                   min_score=number(args.get("min_score"), float, 0.0, MAX_SCORE),
+                   max_age_days=number(args.get("age"), int, 0, MAX_AGE_DAYS),
                    sort=sort if sort in SORTS else "score")
 
 
-def number(value, kind):
-    """``kind(value)`` or None when empty or malformed."""
+def number(value, kind, low, high):
+    """``kind(value)`` clamped to ``low..high`` (infinities included), or None when empty, malformed or NaN."""
     try:
-        return kind(value) if value not in (None, "") else None
-    except ValueError:
+        parsed = kind(value) if value not in (None, "") else None
+    except (ValueError, OverflowError):
         return None
+    if parsed is None or parsed != parsed:
+        return None
+    return min(max(parsed, low), high)
 
 
 def queue_query(user: User, f: QueueFilter):

@@ -1,6 +1,6 @@
 """A match's workflow: the state table, who may move it, notes, introductions and deals."""
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from models import (Achievement, ContractType, Deal, DeclineReason, Match, MatchEvent, MatchNote, MatchState, Need,
                     Role, User)
@@ -8,6 +8,7 @@ from models import (Achievement, ContractType, Deal, DeclineReason, Match, Match
 from ..audit import record_audit
 from ..errors import Forbidden, InvalidTransition, NotFound, ValidationError
 from ..extensions import db
+from ..listings.validation import _amount as clean_amount
 from ..notifications.services import link_to, notify
 from .assignment import OPEN_STATES, set_broker
 
@@ -36,6 +37,15 @@ def get_match(match_id: int) -> Match:
     if match is None:
         raise NotFound("匹配不存在")
     return match
+
+
+def plain_text(value, field: str) -> str:
+    """``value`` stripped ("" for None); a Chinese ValidationError when it is not text (a JSON number or list)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError("该字段必须是文本", field=field)
+    return value.strip()
 
 
 def may_work(user: User, match: Match) -> bool:
@@ -67,7 +77,7 @@ def change_state(match: Match, to_state: MatchState | str, actor: User, reason: 
     if to_state == S.DEAL and match.deal is None:
         raise ValidationError("请通过「记录成交」填写合同类型、金额和日期")
     check_can_work(actor, match)
-    note = (note or "").strip() or None
+    note = plain_text(note, "note") or None
     if to_state == S.DECLINED:
         decline = DeclineReason.parse(reason)
         if decline is None:
@@ -102,7 +112,7 @@ def announce_introduction(match: Match) -> None:
 
 def add_note(match: Match, author: User, body: str) -> MatchNote:
     """Add a broker's note to ``match``, log it and commit."""
-    body = (body or "").strip()
+    body = plain_text(body, "body")
     if not body:
         raise ValidationError("备注不能为空", field="body")
     check_can_work(author, match)
@@ -115,13 +125,13 @@ def add_note(match: Match, author: User, body: str) -> MatchNote:
 
 
 def parse_amount(value) -> Decimal:
-    """A non-negative amount in 万元 with at most two decimals."""
-    try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ValidationError("金额必须是数字（万元）", field="amount") from None
-    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError("金额必须是非负数，最多两位小数", field="amount")
+    """A finite, non-negative amount in 万元 below 1e11 (the column's range), rounded to two decimals."""
+    errors = {}
+    amount = clean_amount({"amount": value}, "amount", "合同金额", errors)
+    if errors:
+        raise ValidationError(errors["amount"], field="amount")
+    if amount is None:
+        raise ValidationError("请填写合同金额（万元）", field="amount")
     return amount
 
 

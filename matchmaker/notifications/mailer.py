@@ -87,9 +87,15 @@ def send_due_mail(now: datetime | None = None, limit: int = 200) -> dict:
                 continue
             mail = db.session.get(OutboxEmail, mail_id)
             try:
+                message = build_message(mail)
+            except (OSError, ValueError) as exc:  # a bad header or a missing attachment: this row only
+                record_failure(mail, exc, now)
+                counts["failed"] += 1
+                continue
+            try:
                 smtp = smtp or open_smtp()
-                smtp.send_message(build_message(mail))
-            except (OSError, smtplib.SMTPException) as exc:
+                smtp.send_message(message)
+            except (OSError, ValueError, smtplib.SMTPException) as exc:
                 record_failure(mail, exc, now)
                 counts["failed"] += 1
                 smtp = close_quietly(smtp)

@@ -17,6 +17,7 @@ KINDS = {
     "weekly_shortlist": "每周路演推荐清单",
     "listing_review": "发布内容审核结果",
 }
+TITLE_MAX = 200  # Notification.title and OutboxEmail.subject are String(200)
 
 
 def preference_for(user: User, kind: str) -> NotificationPreference | None:
@@ -30,9 +31,15 @@ def wants(user: User, kind: str, channel: str) -> bool:
     return pref is None or bool(getattr(pref, channel))
 
 
+def one_line(text: str, limit: int = TITLE_MAX) -> str:
+    """``text`` on one line (runs of whitespace, CR/LF included, become one space), cut to ``limit`` chars."""
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def enqueue_email(to_addr: str, subject: str, body: str, attachments: list[dict] | None = None) -> OutboxEmail:
     """Add a PENDING outbox row in the caller's transaction; the mail worker sends it."""
-    mail = OutboxEmail(to_addr=to_addr, subject=subject, body=body, next_attempt_at=utcnow(),
+    mail = OutboxEmail(to_addr=to_addr, subject=one_line(subject), body=body, next_attempt_at=utcnow(),
                        attachments=attachments or None)
     db.session.add(mail)
     return mail
@@ -45,7 +52,7 @@ def notify(user: User, kind: str, title: str, body: str = "", link: str | None =
         raise ValueError(f"unknown notification kind {kind!r}")
     note = None
     if wants(user, kind, "in_app"):
-        note = Notification(user_id=user.id, kind=kind, title=title, body=body, link=link)
+        note = Notification(user_id=user.id, kind=kind, title=one_line(title), body=body, link=link)
         db.session.add(note)
     if email and user.email and user.active and wants(user, kind, "email"):
         text = body + (f"\n\n查看详情：{absolute_url(link)}" if link else "")

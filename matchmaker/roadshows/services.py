@@ -1,18 +1,36 @@
 """Roadshows (路演): events, their ordered programme, who presented and the outcome."""
 from datetime import datetime
+import re
 
 from models import Achievement, ListingStatus, Match, MatchState, Roadshow, RoadshowItem, RoadshowStatus, Role, User
 
 from ..audit import record_audit
 from ..errors import Forbidden, NotFound, ValidationError
 from ..extensions import db
-from ..matches.services import change_state
+from ..matches.assignment import OPEN_STATES
+from ..matches.services import change_state, check_can_work, get_match, plain_text
+
+URL_RE = re.compile(r"^https?://[^\s/]+\S*$", re.IGNORECASE)
 
 
 def check_organizer(user: User) -> None:
     """Only brokers and admins run roadshows."""
     if not user.has_role(Role.BROKER, Role.ADMIN):
         raise Forbidden("只有技术经理人和管理员可以组织路演")
+
+
+def check_roadshow_owner(roadshow: Roadshow, user: User) -> None:
+    """Only the roadshow's organizer or an admin changes its programme, results or status."""
+    if not (user.has_role(Role.ADMIN) or (user.has_role(Role.BROKER) and roadshow.organizer_id == user.id)):
+        raise Forbidden("只有该路演的组织者或管理员可以操作")
+
+
+def bounded_text(value, field: str, label: str, max_len: int) -> str | None:
+    """``value`` stripped (None when empty); a Chinese ValidationError when longer than ``max_len``."""
+    text = plain_text(value, field) or None
+    if text and len(text) > max_len:
+        raise ValidationError(f"{label}不能超过 {max_len} 个字", field=field)
+    return text
 
 
 def get_roadshow(roadshow_id: int) -> Roadshow:
@@ -23,17 +41,26 @@ def get_roadshow(roadshow_id: int) -> Roadshow:
     return roadshow
 
 
+def all_roadshows() -> list[Roadshow]:
+    """Every roadshow, latest first (the roadshow list page)."""
+    return list(db.session.scalars(db.select(Roadshow).order_by(Roadshow.starts_at.desc())))
+
+
 def create_roadshow(organizer: User, title: str, starts_at: datetime, place: str | None = None,
                     link: str | None = None, focus_field_code: str | None = None) -> Roadshow:
     """Create a planned roadshow; it needs a title, a date and a place or a link; commits."""
     check_organizer(organizer)
-    title, place, link = (title or "").strip(), (place or "").strip() or None, (link or "").strip() or None
+    title = bounded_text(title, "title", "路演名称", 200)
+    place = bounded_text(place, "place", "地点", 200)
+    link = bounded_text(link, "link", "线上链接", 500)
     if not title:
         raise ValidationError("请填写路演名称", field="title")
     if not isinstance(starts_at, datetime):
         raise ValidationError("请填写路演时间", field="starts_at")
     if not place and not link:
         raise ValidationError("请填写地点或线上链接", field="place")
+    if link and not URL_RE.match(link):
+        raise ValidationError("线上链接应以 http:// 或 https:// 开头", field="link")
     roadshow = Roadshow(title=title, starts_at=starts_at, place=place, link=link,
                         focus_field_code=focus_field_code or None, organizer_id=organizer.id)
     db.session.add(roadshow)
@@ -55,6 +82,10 @@ def add_item(roadshow: Roadshow, actor: User, match: Match | None = None,
         raise ValidationError("该项目已在路演议程中")
     if achievement is not None and achievement.status != ListingStatus.PUBLISHED:
         raise ValidationError("只能添加已发布的成果")
+    if match is not None:
+        if match.state not in OPEN_STATES:
+            raise ValidationError(f"「{match.state.label}」的匹配不能加入路演")
+        check_can_work(actor, match)
     item = RoadshowItem(roadshow=roadshow, match=match, achievement=achievement,
                         position=max((i.position for i in roadshow.items), default=-1) + 1)
     db.session.add(item)
@@ -66,9 +97,20 @@ def add_item(roadshow: Roadshow, actor: User, match: Match | None = None,
     return item
 
 
+def add_item_by_ids(roadshow_id: int, actor: User, match_id: int | None = None,
+                    achievement_id: int | None = None) -> RoadshowItem:
+    """add_item with the roadshow, match and achievement given by id (NotFound for unknown ids)."""
+    roadshow = get_roadshow(roadshow_id)
+    match = get_match(match_id) if match_id else None
+    achievement = db.session.get(Achievement, achievement_id) if achievement_id else None
+    if achievement_id and achievement is None:
+        raise NotFound("成果不存在")
+    return add_item(roadshow, actor, match, achievement)
+
+
 def move_item(roadshow: Roadshow, item_id: int, offset: int, actor: User) -> Roadshow:
     """Move one programme item up (offset -1) or down (+1); commits."""
-    check_organizer(actor)
+    check_roadshow_owner(roadshow, actor)
     items = list(roadshow.items)
     index = next((n for n, i in enumerate(items) if i.id == item_id), None)
     if index is None:
@@ -84,7 +126,7 @@ def move_item(roadshow: Roadshow, item_id: int, offset: int, actor: User) -> Roa
 
 def remove_item(roadshow: Roadshow, item_id: int, actor: User) -> Roadshow:
     """Take one item off the programme; commits."""
-    check_organizer(actor)
+    check_roadshow_owner(roadshow, actor)
     item = next((i for i in roadshow.items if i.id == item_id), None)
     if item is None:
         raise NotFound("议程项目不存在")
@@ -96,11 +138,12 @@ def remove_item(roadshow: Roadshow, item_id: int, actor: User) -> Roadshow:
 
 def record_presentation(roadshow: Roadshow, item_id: int, actor: User, presenter: str, outcome: str) -> RoadshowItem:
     """Record who presented an item and what came of it; commits."""
-    check_organizer(actor)
+    check_roadshow_owner(roadshow, actor)
     item = next((i for i in roadshow.items if i.id == item_id), None)
     if item is None:
         raise NotFound("议程项目不存在")
-    item.presenter, item.outcome = (presenter or "").strip() or None, (outcome or "").strip() or None
+    item.presenter = bounded_text(presenter, "presenter", "路演人", 120)
+    item.outcome = plain_text(outcome, "outcome") or None
     record_audit(actor, "roadshow.presentation", roadshow, item_id=item.id, presenter=item.presenter)
     db.session.commit()
     return item
@@ -108,7 +151,7 @@ def record_presentation(roadshow: Roadshow, item_id: int, actor: User, presenter
 
 def set_roadshow_status(roadshow: Roadshow, status: RoadshowStatus | str, actor: User) -> Roadshow:
     """Mark a roadshow held or cancelled (or planned again); commits."""
-    check_organizer(actor)
+    check_roadshow_owner(roadshow, actor)
     status = RoadshowStatus.parse(status)
     if status is None:
         raise ValidationError("未知的路演状态")

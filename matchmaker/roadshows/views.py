@@ -5,20 +5,15 @@ import io
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from models import Achievement, Roadshow, Role
-
 from . import bp
-from ..errors import DomainError, NotFound, ValidationError
-from ..extensions import db
+from ..errors import DomainError, ValidationError
+from ..formtools import run_and_redirect
 from ..listings.taxonomy import field_choices
-from ..matches.services import get_match
-from ..security import role_required
+from ..security import STAFF, role_required
 from .forms import PresentationForm, RoadshowForm, StatusForm
-from .services import (add_item, create_roadshow, get_roadshow, move_item, record_presentation, remove_item,
-                       set_roadshow_status)
+from .services import (add_item_by_ids, all_roadshows, create_roadshow, get_roadshow, move_item,
+                       record_presentation, remove_item, set_roadshow_status)
 from .shortlist import AUDIENCES, export_shortlist, iso_week, parse_iso_week, shortlist_matches
-
-STAFF = (Role.BROKER, Role.ADMIN)
 MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
              "csv": "text/csv; charset=utf-8"}
 
@@ -26,6 +21,7 @@ MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetm
 @bp.route("/", methods=["GET", "POST"])
 @role_required(*STAFF)
 def index():
+    """List roadshows and create a new one."""
     form = RoadshowForm()
     if form.validate_on_submit():
         try:
@@ -36,72 +32,70 @@ def index():
         else:
             flash("路演已创建", "success")
             return redirect(url_for("roadshows.detail", roadshow_id=roadshow.id))
-    roadshows = db.session.scalars(db.select(Roadshow).order_by(Roadshow.starts_at.desc())).all()
-    return render_template("roadshows/index.html", roadshows=roadshows, form=form)
+    return render_template("roadshows/index.html", roadshows=all_roadshows(), form=form)
 
 
 @bp.get("/<int:roadshow_id>")
 @role_required(*STAFF)
 def detail(roadshow_id: int):
+    """A roadshow's programme, results and status."""
     roadshow = get_roadshow(roadshow_id)
     return render_template("roadshows/detail.html", roadshow=roadshow,
                            status_form=StatusForm(status=roadshow.status.value))
 
 
-def act(roadshow_id: int, action, success: str, back: str | None = None):
-    """Run ``action()``; flash a domain error instead of failing; redirect to ``back`` or the roadshow."""
-    try:
-        action()
-        flash(success, "success")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    return redirect(back or url_for("roadshows.detail", roadshow_id=roadshow_id))
+def back_to(roadshow_id: int) -> str:
+    """The roadshow page, where programme actions return."""
+    return url_for("roadshows.detail", roadshow_id=roadshow_id)
 
 
 @bp.post("/items")
 @role_required(*STAFF)
 def add():
     """Add a match (from the match page) or an achievement (by id) to the chosen roadshow."""
-    roadshow = get_roadshow(request.form.get("roadshow_id", type=int) or 0)
+    roadshow_id = request.form.get("roadshow_id", type=int) or 0
     match_id = request.form.get("match_id", type=int)
     achievement_id = request.form.get("achievement_id", type=int)
-    match = get_match(match_id) if match_id else None
-    achievement = db.session.get(Achievement, achievement_id) if achievement_id else None
-    if achievement_id and achievement is None:
-        raise NotFound("成果不存在")
-    back = url_for("matches.detail", match_id=match.id) if match else None
-    return act(roadshow.id, lambda: add_item(roadshow, current_user, match, achievement),
-               f"已加入路演「{roadshow.title}」", back)
+    back = url_for("matches.detail", match_id=match_id) if match_id else back_to(roadshow_id)
+    return run_and_redirect(lambda: add_item_by_ids(roadshow_id, current_user, match_id, achievement_id),
+                            lambda item: f"已加入路演「{item.roadshow.title}」", back)
 
 
 @bp.post("/<int:roadshow_id>/items/<int:item_id>/move")
 @role_required(*STAFF)
 def move(roadshow_id: int, item_id: int):
-    offset = -1 if request.form.get("direction") == "up" else 1
-    return act(roadshow_id, lambda: move_item(get_roadshow(roadshow_id), item_id, offset, current_user), "顺序已调整")
+    """Move a programme item up or down."""
+    roadshow, offset = get_roadshow(roadshow_id), -1 if request.form.get("direction") == "up" else 1
+    return run_and_redirect(lambda: move_item(roadshow, item_id, offset, current_user), "顺序已调整",
+                            back_to(roadshow_id))
 
 
 @bp.post("/<int:roadshow_id>/items/<int:item_id>/remove")
 @role_required(*STAFF)
 def remove(roadshow_id: int, item_id: int):
-    return act(roadshow_id, lambda: remove_item(get_roadshow(roadshow_id), item_id, current_user), "已移出议程")
+    """Take an item off the programme."""
+    roadshow = get_roadshow(roadshow_id)
+    return run_and_redirect(lambda: remove_item(roadshow, item_id, current_user), "已移出议程",
+                            back_to(roadshow_id))
 
 
 @bp.post("/<int:roadshow_id>/items/<int:item_id>/presentation")
 @role_required(*STAFF)
 def presentation(roadshow_id: int, item_id: int):
-    form = PresentationForm()
-    return act(roadshow_id, lambda: record_presentation(get_roadshow(roadshow_id), item_id, current_user,
-                                                        form.presenter.data, form.outcome.data), "路演结果已记录")
+    """Record who presented an item and the outcome."""
+    form, roadshow = PresentationForm(), get_roadshow(roadshow_id)
+    return run_and_redirect(lambda: record_presentation(roadshow, item_id, current_user, form.presenter.data,
+                                                        form.outcome.data),
+                            "路演结果已记录", back_to(roadshow_id))
 
 
 @bp.post("/<int:roadshow_id>/status")
 @role_required(*STAFF)
 def status(roadshow_id: int):
-    form = StatusForm()
-    return act(roadshow_id, lambda: set_roadshow_status(get_roadshow(roadshow_id), form.status.data,
-                                                        current_user), "路演状态已更新")
+    """Change the roadshow's status."""
+    form, roadshow = StatusForm(), get_roadshow(roadshow_id)
+    return run_and_redirect(lambda: set_roadshow_status(roadshow, form.status.data, current_user),
+                            "路演状态已更新", back_to(roadshow_id))
 
 
 def shortlist_args() -> tuple[str, str | None, str]:
@@ -118,6 +112,7 @@ def shortlist_args() -> tuple[str, str | None, str]:
 @bp.get("/shortlist")
 @role_required(*STAFF)
 def shortlist():
+    """The week's shortlist page."""
     week, field, audience = shortlist_args()
     return render_template("roadshows/shortlist.html", week=week, field=field, audience=audience,
                            matches=shortlist_matches(week, field), fields=field_choices())
@@ -126,6 +121,7 @@ def shortlist():
 @bp.get("/shortlist/download")
 @role_required(*STAFF)
 def shortlist_download():
+    """Download the shortlist as XLSX or CSV."""
     week, field, audience = shortlist_args()
     fmt = request.args.get("format", "xlsx")
     if fmt not in MIMETYPES:
