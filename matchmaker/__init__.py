@@ -16,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     check_config(app)
     os.makedirs(app.config["INDEX_DIR"], exist_ok=True)
     register_extensions(app)
+    register_converters(app)
     register_blueprints(app)
     register_commands(app)
     return app
@@ -40,6 +41,13 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
     bootstrap.init_app(app)
+
+
+def register_converters(app: Flask) -> None:
+    """``<int:...>`` in every route stops at the largest database id, so a bigger one is a 404."""
+    from .params import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter
 
 
 def register_blueprints(app: Flask) -> None:

@@ -26,7 +26,8 @@ def load_taxonomy_command(path: str | None) -> None:
 
 
 @click.command("seed-demo")
-@click.option("--limit", default=600, show_default=True, help="Achievements to draw from the CSL corpus.")
+@click.option("--limit", default=600, show_default=True, type=click.IntRange(1, 5000),
+              help="Achievements to draw from the CSL corpus.")
 @click.option("--corpus", default=CORPUS_FILE, show_default=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--needs", default=NEEDS_FILE, show_default=True, type=click.Path(exists=True, dir_okay=False))
 def seed_demo_command(limit: int, corpus: str, needs: str) -> None:
@@ -35,7 +36,10 @@ def seed_demo_command(limit: int, corpus: str, needs: str) -> None:
         return tqdm(items, total=total, desc="achievements", unit="", leave=False,
                     disable=current_app.testing)
 
-    result = seed_demo(corpus, needs, current_app.config["TAXONOMY_FILE"], limit=limit, progress=progress)
+    try:
+        result = seed_demo(corpus, needs, current_app.config["TAXONOMY_FILE"], limit=limit, progress=progress)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
     click.echo("Demo logins:")
     for login in result.logins:
         click.echo(f"  {login.email:<40} {login.password:<15} {login.role.label}"

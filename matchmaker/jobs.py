@@ -108,6 +108,8 @@ def start_background_scheduler(app: Flask):
 def worker_command(once: bool, only: tuple[str, ...]) -> None:
     """Run the periodic jobs (outbox, digests, alerts, weekly shortlist, need expiry) on a scheduler."""
     app = current_app._get_current_object()
+    if only and not once:  # the scheduler always runs every job: a --job without --once would be ignored
+        raise click.UsageError("--job 只能与 --once 一起使用")
     if once:
         for name in only or PERIODIC_JOBS:
             click.echo(f"{name}: {run_periodic(app, name)}")

@@ -42,6 +42,8 @@ def load_taxonomy(path: str) -> TaxonomyResult:
     """
     try:
         rows = read_taxonomy_file(path)
+    except OSError as error:
+        raise ValidationError(f"无法读取分类文件 {path}：{error.strerror or error}") from None
     except (ValueError, KeyError, TypeError) as error:  # bad JSON or a missing "fields"/"code"/"name"
         raise ValidationError(f"分类文件格式错误：{error}") from None
     check_taxonomy_rows(rows)

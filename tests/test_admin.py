@@ -154,3 +154,30 @@ def test_navigation_and_unread_bell_per_role(login_as, client, db):
     assert 'data-unread="2"' in admin.get("/admin/").get_data(as_text=True)
     researcher = login_as(Role.RESEARCHER).get("/dashboard").get_data(as_text=True)
     assert 'href="/admin/"' not in researcher and "科研人员" in researcher
+
+
+def test_toggle_form_macro_posts_the_opposite_and_confirms_only_turning_off(app):
+    macros = app.jinja_env.get_template("_macros.html")
+    with app.test_request_context("/admin/users?page=2"):
+        on = str(macros.module.toggle_form("/x/1/active", "active", True, ("停用", "btn-outline-danger", '停用 "<b>"？'),
+                                           ("启用", "btn-outline-success", None)))
+        off = str(macros.module.toggle_form("/x/1/active", "active", False, ("停用", "btn-outline-danger", "停用？"),
+                                            ("启用", "btn-outline-success", None)))
+    assert 'action="/x/1/active"' in on and 'name="active" value="0"' in on and ">停用</button>" in on
+    assert 'data-confirm="停用 &#34;&lt;b&gt;&#34;？"' in on and 'name="next" value="/admin/users?page=2"' in on
+    assert 'name="active" value="1"' in off and ">启用</button>" in off and "data-confirm" not in off
+
+
+def test_list_pages_show_each_rows_toggle_and_it_returns_to_the_list(login_as, make_user, db):
+    target = make_user(Role.RESEARCHER)
+    target.organization.verified = False
+    db.session.commit()
+    admin = login_as(Role.ADMIN)
+    users = admin.get("/admin/users?role=researcher").get_data(as_text=True)
+    assert f'action="/admin/users/{target.id}/active"' in users and f"确定停用 {target.email}？" in users
+    orgs = admin.get("/admin/organizations?state=unverified").get_data(as_text=True)
+    assert f'action="/admin/organizations/{target.organization.id}/verify"' in orgs
+    assert 'name="verified" value="1"' in orgs and ">通过认证</button>" in orgs
+    response = admin.post(f"/admin/organizations/{target.organization.id}/verify",
+                          data={"verified": "1", "next": "/admin/organizations?state=unverified"})
+    assert response.location.endswith("/admin/organizations?state=unverified") and target.organization.verified

@@ -202,3 +202,19 @@ def test_an_admin_export_reimports_in_place_even_with_edited_titles(app, runner,
     assert "更新 1 条" in third.output
     assert {r.id: r.external_key for r in achievements()} == before
     assert _db.session.get(Achievement, titled.id).title == "高镍三元正极材料原子层沉积包覆技术"
+
+
+def test_upload_service_imports_into_the_chosen_organization(app, make_user, tmp_path):
+    from matchmaker.importer.reader import UnreadableFile
+    from matchmaker.importer.services import import_upload, organization_choices
+
+    admin = make_user(Role.ADMIN)
+    org = Organization(name="西南交通大学", kind=OrgKind.UNIVERSITY, region="四川")
+    _db.session.add(org)
+    _db.session.commit()
+    assert organization_choices()[0] == (0, "平台汇交（默认）") and (org.id, org.name) in organization_choices()
+    raw = open(write_csv(tmp_path / "up.csv", GOOD), "rb").read()
+    report = import_upload("achievements", raw, "up.csv", org.id, admin)
+    assert report.created == 3 and {a.organization_id for a in achievements()} == {org.id}
+    with pytest.raises(UnreadableFile):
+        import_upload("achievements", b"\x00\x01", "up.xlsx", 0, admin)

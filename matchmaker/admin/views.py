@@ -9,17 +9,22 @@ from .services import (create_broker, organizations_page, recent_audit, service_
 from ..errors import DomainError
 from ..formtools import attach_error, safe_next
 from ..main.services import admin_dashboard
+from ..params import page_arg
 from ..security import role_required
 from models import REGIONS, Role
-
-
-def page_arg() -> int:
-    return request.args.get("page", 1, type=int)
 
 
 def back(default_endpoint: str):
     """Return to the list the action was taken from."""
     return redirect(safe_next(request.form.get("next")) or url_for(default_endpoint))
+
+
+def toggle(service, ident: int, flag: str, message, default_endpoint: str):
+    """Set the yes/no ``flag`` posted by the list's action form with ``service``, flash ``message``, go back."""
+    on = request.form.get(flag) == "1"
+    obj = service(current_user, ident, on)
+    flash(message(obj, on), "success")
+    return back(default_endpoint)
 
 
 @bp.route("/")
@@ -42,10 +47,8 @@ def users():
 @role_required(Role.ADMIN)
 def user_active(user_id: int):
     """Activate or deactivate an account."""
-    active = request.form.get("active") == "1"
-    user = set_user_active(current_user, user_id, active)
-    flash(f"已{'启用' if active else '停用'}账号 {user.email}。", "success")
-    return back("admin.users")
+    return toggle(set_user_active, user_id, "active",
+                  lambda user, on: f"已{'启用' if on else '停用'}账号 {user.email}。", "admin.users")
 
 
 @bp.route("/brokers/new", methods=["GET", "POST"])
@@ -80,7 +83,5 @@ def organizations():
 @role_required(Role.ADMIN)
 def organization_verify(org_id: int):
     """Verify or unverify an organization."""
-    verified = request.form.get("verified") == "1"
-    org = set_organization_verified(current_user, org_id, verified)
-    flash(f"已{'通过' if verified else '撤销'}机构认证：{org.name}。", "success")
-    return back("admin.organizations")
+    return toggle(set_organization_verified, org_id, "verified",
+                  lambda org, on: f"已{'通过' if on else '撤销'}机构认证：{org.name}。", "admin.organizations")

@@ -9,6 +9,7 @@ from ..errors import ValidationError
 from ..extensions import db
 from ..matches.queue import QueueFilter, queue_query
 from ..matches.services import add_note, allowed_moves, change_state, get_match
+from ..params import page_arg
 from ..security import STAFF, role_required
 
 
@@ -48,7 +49,7 @@ def match_json(match: Match, full: bool = False) -> dict:
 @role_required(*STAFF)
 def list_matches():
     f = QueueFilter.from_args(request.args, current_user)
-    page = db.paginate(queue_query(current_user, f), per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = db.paginate(queue_query(current_user, f), page=page_arg(), per_page=current_app.config["PER_PAGE"], error_out=False)
     return jsonify(items=[match_json(m) for m in page.items], page=page.page, pages=page.pages, total=page.total)
 
 

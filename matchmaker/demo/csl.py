@@ -6,10 +6,12 @@ import gzip
 import json
 import random
 import re
+import zlib
 
 from models import (Achievement, CoopMode, IndexState, IPItem, IPStatus, IPType, ListingStatus,
                     Organization, PriceMode, User)
 
+from ..errors import ValidationError
 from .codes import make_cn_application_number, make_software_copyright_number
 
 # CSL discipline -> (default sub-field code, [(words in title/keywords, sub-field code)]).
@@ -73,6 +75,7 @@ INDUSTRIES = {
     "08": ["专用设备制造业", "通用设备制造业"], "0806": ["电气机械和器材制造业"], "0807": ["汽车制造业"],
 }
 
+CORPUS_KEYS = frozenset({"id", "title", "abstract", "discipline"})  # what selecting and building a record reads
 TRL_WEIGHTS = (1, 3, 8, 12, 14, 14, 10, 6, 3)  # TRL 1..9: most listings sit between 小试 and 中试
 COOP_BY_STAGE = {
     "early": (CoopMode.DEVELOPMENT, CoopMode.SERVICE, CoopMode.LICENSE_GENERAL),
@@ -86,9 +89,17 @@ SENTENCE_END = re.compile(r"(?<=[。；;])|(?<=\.)(?!\d)")
 
 
 def read_corpus(path: str) -> list[dict]:
-    """Every record of the gzipped JSON-lines CSL corpus."""
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+    """Every record of the gzipped JSON-lines CSL corpus; ValidationError when the file is not one."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            records = [json.loads(line) for line in fh if line.strip()]
+    except (OSError, EOFError, zlib.error, ValueError) as exc:  # BadGzipFile is an OSError, JSON/UTF-8 ValueErrors
+        raise ValidationError(f"无法读取语料文件 {path}：应为 gzip 压缩的 JSON Lines 文件（{exc}）。",
+                              field="corpus") from exc
+    if not all(isinstance(r, dict) and CORPUS_KEYS <= r.keys() for r in records):
+        raise ValidationError(f"语料文件 {path} 格式不符：每行应为含 {'、'.join(sorted(CORPUS_KEYS))} 的 JSON 对象。",
+                              field="corpus")
+    return records
 
 
 def field_for(record: dict) -> str | None:

@@ -6,16 +6,38 @@ import random
 
 from models import CoopMode, IndexState, IPOwnership, ListingStatus, Need, Organization, User
 
+from ..errors import ValidationError
 
-def read_needs(path: str) -> list[dict]:
-    """The needs of the demo data file, checked against the enumerations."""
-    with open(path, encoding="utf-8") as fh:
-        needs = json.load(fh)["needs"]
-    for need in needs:
-        bad = [m for m in need["coop"] if CoopMode.parse(m) is None]
-        if bad or IPOwnership.parse(need["ip"]) is None:
-            raise ValueError(f"{need['key']}: unknown cooperation mode or IP expectation {bad or need['ip']}")
+NEED_KEYS = frozenset({"key", "org", "field", "title", "description", "deadline_days", "coop", "ip"})
+
+
+def read_needs(path: str, organizations=()) -> list[dict]:
+    """The needs of the demo data file, checked against the enumerations and ``organizations`` (names)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            needs = json.load(fh)["needs"]
+        problems = [need_problem(need, organizations) for need in needs]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ValidationError(f"无法读取需求文件 {path}：应为含 needs 列表的 JSON 文件（{exc}）。",
+                              field="needs") from exc
+    if any(problems):
+        raise ValidationError(f"需求文件 {path} 有误：{next(p for p in problems if p)}", field="needs")
     return needs
+
+
+def need_problem(need: dict, organizations=()) -> str | None:
+    """Why one demo need cannot be built (missing keys, unknown enumeration or organization), or None."""
+    if not isinstance(need, dict):
+        return f"每条需求应为 JSON 对象：{need!r}"
+    missing = NEED_KEYS - need.keys()
+    if missing:
+        return f"{need.get('key', '?')} 缺少 {'、'.join(sorted(missing))}"
+    bad = [m for m in need["coop"] if CoopMode.parse(m) is None]
+    if bad or IPOwnership.parse(need["ip"]) is None:
+        return f"{need['key']} 的合作方式或知识产权归属未知：{bad or need['ip']}"
+    if organizations and need["org"] not in organizations:
+        return f"{need['key']} 的机构不是演示机构：{need['org']}"
+    return None
 
 
 def money(value) -> Decimal | None:

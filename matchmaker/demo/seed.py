@@ -40,6 +40,8 @@ def no_progress(items: Iterable, total: int) -> Iterable:
 def seed_demo(corpus_path: str, needs_path: str, taxonomy_path: str, limit: int = 600,
               progress: Progress = no_progress) -> SeedResult:
     """Create whatever part of the demo is missing, in one transaction, and return what was created."""
+    records = select_records(read_corpus(corpus_path), limit, SEED)  # both files are checked before any write
+    needs_data = read_needs(needs_path, [name for name, kind, *_ in ORGANIZATIONS if kind == OrgKind.ENTERPRISE])
     ensure_taxonomy(taxonomy_path)
     orgs, n_orgs = ensure_organizations(random.Random(SEED))
     users, logins, n_users = ensure_users(orgs)
@@ -48,7 +50,6 @@ def seed_demo(corpus_path: str, needs_path: str, taxonomy_path: str, limit: int 
     enterprise_users = {u.organization.name: u for u in users.values() if u.role == Role.ENTERPRISE}
     now = utcnow()
 
-    records = select_records(read_corpus(corpus_path), limit, SEED)
     have = existing_keys(Achievement, [r["id"] for r in records])
     achievements = []
     for record in progress(records, len(records)):
@@ -56,7 +57,6 @@ def seed_demo(corpus_path: str, needs_path: str, taxonomy_path: str, limit: int 
             org = orgs[research_org_for(record)]
             achievements.append(build_achievement(record, org, researchers[org.name], now))
 
-    needs_data = read_needs(needs_path)
     have = existing_keys(Need, [n["key"] for n in needs_data])
     needs = [build_need(n, orgs[n["org"]], enterprise_users[n["org"]], now)
              for n in needs_data if n["key"] not in have]

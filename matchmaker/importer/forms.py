@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField, SubmitField
 
+from .services import organization_choices
+
 KIND_CHOICES = [("achievements", "科技成果"), ("needs", "技术需求")]
 
 
@@ -13,3 +15,7 @@ class ImportForm(FlaskForm):
                                           FileAllowed(["csv", "xlsx"], "只支持 .csv 和 .xlsx 文件")],
                      description="CSV（UTF-8 或 GBK 编码）或 Excel .xlsx，第 1 行为表头")
     submit = SubmitField("开始导入")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.org_id.choices = organization_choices()

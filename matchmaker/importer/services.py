@@ -16,11 +16,12 @@ from models import IndexState, ListingStatus, Organization, OrgKind, utcnow
 from ..audit import record_audit
 from ..extensions import db
 from ..listings.columns import COLUMNS, parse_cell
-from ..listings.kinds import ListingKind
+from ..listings.kinds import ListingKind, get_kind
 from ..listings.services import apply_values
 from ..listings.validation import InvalidListing, clean_listing
 from ..search_index import sync_listings
 from ..signals import listing_published
+from .reader import read_table
 
 PLATFORM_ORG = "技术供需对接平台（成果汇交）"
 
@@ -110,6 +111,19 @@ def existing_listings(kind: ListingKind, good) -> dict:
         db.select(kind.model).where(kind.model.external_key.in_(wanted)))}
     matches = {key: found.get(key) or found.get(external) for _, key, _, external in good}
     return {key: listing for key, listing in matches.items() if listing is not None}
+
+
+def organization_choices() -> list[tuple[int, str]]:
+    """(id, name) of the organizations an upload may go to, the platform's default first as id 0."""
+    orgs = db.session.execute(db.select(Organization.id, Organization.name).order_by(Organization.name))
+    return [(0, "平台汇交（默认）")] + [(org_id, name) for org_id, name in orgs]
+
+
+def import_upload(kind_name: str, raw: bytes, filename: str, org_id: int | None, actor) -> ImportReport:
+    """Read an uploaded CSV/XLSX and import its rows into organization ``org_id`` (the platform's when 0/None)."""
+    rows = read_table(kind_name, raw, filename)
+    org = db.session.get(Organization, org_id) if org_id else None
+    return import_rows(get_kind(kind_name), rows, org, actor=actor, source=filename)
 
 
 def import_rows(kind: ListingKind, rows, org: Organization | None = None, actor=None,

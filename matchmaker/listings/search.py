@@ -15,6 +15,7 @@ from models import TRL_LEVELS, CoopMode, ListingStatus
 
 from ..errors import ValidationError
 from ..extensions import db
+from ..params import page_arg
 from ..search_index import get_index, heal_if_needed
 from .kinds import ListingKind
 from .services import expire_needs
@@ -51,9 +52,7 @@ class SearchParams:
         """Read q, facet values, sort and page from request args (unknown values ignored)."""
         filters = {f: args.get(f) for f in FACETS[kind.name] if args.get(f)}
         sort = args.get("sort") if args.get("sort") in SORTS[kind.name] else ""
-        page = args.get("page", "1")
-        return cls(q=(args.get("q") or "").strip()[:200], filters=filters, sort=sort,
-                   page=max(1, int(page)) if str(page).isdigit() else 1)
+        return cls(q=(args.get("q") or "").strip()[:200], filters=filters, sort=sort, page=page_arg(args))
 
 
 @dataclass

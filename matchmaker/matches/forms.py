@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 
 from models import ContractType, DeclineReason, MatchState
 
+from ..params import MAX_ID
 from .assignment import active_brokers
 
 
@@ -39,7 +40,7 @@ class AssignForm(FlaskForm):
 
 
 class ManualMatchForm(FlaskForm):
-    need_id = IntegerField(validators=[DataRequired()])
-    achievement_id = IntegerField(validators=[DataRequired()])
+    need_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
+    achievement_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
     reason = StringField("匹配理由", validators=[Optional()])
 

@@ -9,6 +9,7 @@ from ..errors import Conflict, ValidationError
 from ..extensions import db
 from ..formtools import run_and_redirect
 from ..listings.taxonomy import field_choices
+from ..params import id_arg, page_arg
 from ..security import STAFF, role_required
 from .assignment import reassign_match_to, take_match
 from .forms import AssignForm, DealForm, ManualMatchForm, NoteForm, StateForm
@@ -22,7 +23,7 @@ from .services import add_note, allowed_moves, change_state, get_match, introduc
 def queue():
     """The broker queue, filtered and sorted from the query string."""
     f = QueueFilter.from_args(request.args, current_user)
-    page = db.paginate(queue_query(current_user, f), per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = db.paginate(queue_query(current_user, f), page=page_arg(), per_page=current_app.config["PER_PAGE"], error_out=False)
     return render_template("matches/queue.html", page=page, f=f, scopes=SCOPES, sorts=SORTS,
                            states=MatchState, fields=field_choices(), regions=REGIONS,
                            args={k: v for k, v in request.args.items() if k != "page"})
@@ -66,7 +67,7 @@ def take(match_id: int):
 @role_required(Role.ADMIN)
 def assign(match_id: int):
     """Admin: give the match to another broker or back to the shared queue."""
-    match, broker_id = get_match(match_id), request.form.get("broker_id", type=int) or None
+    match, broker_id = get_match(match_id), id_arg("broker_id", request.form) or None
     return run_and_redirect(lambda: reassign_match_to(match, broker_id, current_user), "已改派", back_to(match_id))
 
 
@@ -105,8 +106,7 @@ def new():
         flash("匹配已创建，由您负责跟进", "success")
         return redirect(url_for("matches.detail", match_id=match.id))
     query = (request.args.get("q") or "").strip()[:200]
-    side, candidates = manual_match_candidates(request.args.get("need_id", type=int),
-                                               request.args.get("achievement_id", type=int), query)
+    side, candidates = manual_match_candidates(id_arg("need_id"), id_arg("achievement_id"), query)
     return render_template("matches/new.html", side=side, side_is_need=isinstance(side, Need),
                            candidates=candidates, form=form, query=query)
 

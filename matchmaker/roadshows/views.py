@@ -9,6 +9,7 @@ from . import bp
 from ..errors import DomainError, ValidationError
 from ..formtools import run_and_redirect
 from ..listings.taxonomy import field_choices
+from ..params import id_arg
 from ..security import STAFF, role_required
 from .forms import PresentationForm, RoadshowForm, StatusForm
 from .services import (add_item_by_ids, all_roadshows, create_roadshow, get_roadshow, move_item,
@@ -53,9 +54,9 @@ def back_to(roadshow_id: int) -> str:
 @role_required(*STAFF)
 def add():
     """Add a match (from the match page) or an achievement (by id) to the chosen roadshow."""
-    roadshow_id = request.form.get("roadshow_id", type=int) or 0
-    match_id = request.form.get("match_id", type=int)
-    achievement_id = request.form.get("achievement_id", type=int)
+    roadshow_id = id_arg("roadshow_id", request.form) or 0
+    match_id = id_arg("match_id", request.form)
+    achievement_id = id_arg("achievement_id", request.form)
     back = url_for("matches.detail", match_id=match_id) if match_id else back_to(roadshow_id)
     return run_and_redirect(lambda: add_item_by_ids(roadshow_id, current_user, match_id, achievement_id),
                             lambda item: f"已加入路演「{item.roadshow.title}」", back)
