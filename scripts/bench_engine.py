@@ -59,7 +59,8 @@ def run_engine(records, n, queries, sample):
     from indexer.analysis import doc_text
     import tempfile
 
-    index = open_index("bench", engine_settings(tempfile.mkdtemp(prefix="bench-")))
+    folder = tempfile.TemporaryDirectory(prefix="bench-")  # removed when this child exits
+    index = open_index("bench", engine_settings(folder.name))
     encoder = index.encoder
     texts = [doc_text(achievement_document(r).fields) for r in synthetic_corpus(records, sample, seed=7)]
     start = time.perf_counter()
