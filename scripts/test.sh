@@ -7,5 +7,4 @@ source scripts/bootstrap.sh
 ensure_venv
 # Real browser (Playwright drives Debian's chromium), CJK fonts for it, redis-server for the RQ test.
 ensure_debs chromium fonts-noto-cjk redis-server
-export PYTHONHASHSEED=0 TOKENIZERS_PARALLELISM=false HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 exec "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"
