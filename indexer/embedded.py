@@ -6,7 +6,7 @@ import threading
 import numpy as np
 
 from . import analysis
-from .base import Document, Hit, QueryError, SearchIndex
+from .base import Document, SearchIndex
 from .encoder import get_encoder
 from .filters import FilterIndex
 from .keyword import KeywordIndex

@@ -81,16 +81,6 @@ def sync_listings(listings, snapshot: bool = False) -> bool:
     return ok
 
 
-def index_listing(listing) -> bool:
-    """Put a published listing into its index (or take it out if it is not published)."""
-    return sync_listings([listing])
-
-
-def unindex_listing(listing) -> bool:
-    """Take a listing that left the published state out of its index."""
-    return sync_listings([listing])
-
-
 def resync_pending(kind_name: str | None = None, limit: int | None = None) -> int:
     """Repair listings still marked PENDING (at most ``limit`` per kind); return how many were brought in step."""
     names = [kind_name] if kind_name else list(KINDS)
