@@ -52,7 +52,12 @@ def top_code(code: str | None) -> str | None:
 
 def field_choices() -> list[tuple[str, str]]:
     """(code, label) pairs for a select: each top field followed by its sub-fields."""
-    rows = field_rows()
+    if "taxonomy_choices" not in g:  # resolve_field runs once per imported row
+        g.taxonomy_choices = _build_choices(field_rows())
+    return list(g.taxonomy_choices)
+
+
+def _build_choices(rows: list[dict]) -> list[tuple[str, str]]:
     tops = sorted((r for r in rows if not r["parent_code"]), key=lambda r: r["position"])
     choices = []
     for top in tops:
