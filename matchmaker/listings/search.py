@@ -219,8 +219,11 @@ def search_listings(kind: ListingKind, params: SearchParams, per_page: int = 20)
     pages = max(1, ceil(len(chosen) / per_page))
     page = min(params.page, pages)
     ids = [r.id for r in chosen[(page - 1) * per_page: page * per_page]]
+    eager = [selectinload(kind.model.organization)]
+    if kind.name == "achievements":  # the API and the CSV export read every row's IP items
+        eager.append(selectinload(kind.model.ip_items))
     loaded = {o.id: o for o in db.session.scalars(
-        db.select(kind.model).where(kind.model.id.in_(ids)).options(selectinload(kind.model.organization)))}
+        db.select(kind.model).where(kind.model.id.in_(ids)).options(*eager))}
     sorts = {k: v for k, v in SORTS[kind.name].items() if params.q or k != "relevance"}
     return SearchResult([loaded[i] for i in ids if i in loaded], len(chosen), page, pages, facets,
                         {i: hits[i] for i in ids if i in hits}, sort, sorts)
