@@ -44,8 +44,7 @@ def parse_cell(name: str, value):
     if name == "coop_modes":
         return [p for p in LIST_SEP.split(text) if p]
     if name == "trl":
-        digits = re.sub(r"(?i)^trl\s*", "", text)
-        return digits
+        return re.sub(r"(?i)^trl\s*", "", text)
     if name == "ip_items":
         items = []
         for part in (p.strip() for p in IP_SEP.split(text) if p.strip()):
