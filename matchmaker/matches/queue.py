@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from models import Achievement, Match, MatchState, Need, Role, User, utcnow
 
@@ -63,7 +63,9 @@ def queue_query(user: User, f: QueueFilter):
     from .assignment import OPEN_STATES
 
     need, ach = aliased(Need), aliased(Achievement)
-    stmt = db.select(Match).join(need, Match.need_id == need.id).join(ach, Match.achievement_id == ach.id)
+    stmt = (db.select(Match).join(need, Match.need_id == need.id).join(ach, Match.achievement_id == ach.id)
+            .options(contains_eager(Match.need.of_type(need)), contains_eager(Match.achievement.of_type(ach)),
+                     selectinload(Match.broker)))  # the queue page and the API show all three per row
     if f.scope == "mine":
         stmt = stmt.filter(Match.broker_id == user.id)
     elif f.scope == "shared":

@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from models import DigestLog, Match, MatchEvent, MatchState, Role, User, utcnow
 
@@ -32,7 +33,9 @@ def matches_since(broker: User, since: datetime | None) -> list[Match]:
             .filter(Match.broker_id == broker.id, Match.state == MatchState.NEW, MatchEvent.kind == "assigned"))
     if since is not None:
         stmt = stmt.filter(MatchEvent.created_at > since)
-    return list(db.session.scalars(stmt.distinct().order_by(Match.score.desc())))
+    stmt = stmt.distinct().order_by(Match.score.desc()).options(selectinload(Match.need),
+                                                                 selectinload(Match.achievement))
+    return list(db.session.scalars(stmt))  # digest_body prints both titles
 
 
 def shared_queue_since(since: datetime | None) -> int:
