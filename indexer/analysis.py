@@ -21,21 +21,23 @@ def keywords_text(value):
     return re.sub(r"[,，;；、]+", " ", clean(value))
 
 
+def doc_fields(fields):
+    """A document's fields as both signals see them: cleaned title, keywords on one line, focused body."""
+    return {"title": clean(fields.get("title")), "keywords": keywords_text(fields.get("keywords")),
+            "body": focus(clean(fields.get("body")))}
+
+
 def doc_terms(fields, scheme):
-    """BM25 terms of a document under the analyzer scheme."""
+    """BM25 terms of a document's doc_fields() under the analyzer scheme."""
     terms = []
     for name, repeat in FIELD_REPEATS.items():
-        text = fields.get(name)
-        if not text:
-            continue
-        text = keywords_text(text) if name == "keywords" else clean(text)
-        terms.extend(tokenize(focus(text) if name == "body" else text, scheme) * repeat)
+        terms.extend(tokenize(fields[name], scheme) * repeat)
     return terms
 
 
 def doc_text(fields):
-    """The text the encoder embeds for a document: title, keywords, focused body."""
-    parts = [clean(fields.get("title")), keywords_text(fields.get("keywords")), focus(clean(fields.get("body")))]
+    """The text the encoder embeds for a document's doc_fields(): title, keywords, focused body."""
+    parts = [fields["title"], fields["keywords"], fields["body"]]
     return "。".join(p.strip() for p in parts if p and p.strip())
 
 

@@ -61,7 +61,7 @@ class EmbeddedIndex(SearchIndex):
                 doc = Document(*doc)
             if not isinstance(doc.id, str) or not doc.id.strip():
                 raise ValueError(f"document id must be a non-empty string, got {doc.id!r}")
-            fields = {k: v for k, v in (doc.fields or {}).items() if v}
+            fields = analysis.doc_fields(doc.fields or {})  # the body is focused once for both signals
             terms = {s: analysis.doc_terms(fields, s) for s in self.schemes}
             prepared.append((doc.id, terms, dict(doc.filters or {}), analysis.doc_text(fields)))
         vecs = self.encoder.encode([p[3] for p in prepared])

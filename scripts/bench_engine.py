@@ -56,13 +56,13 @@ def run_engine(records, n, queries, sample):
     """Measurements of the engine (app settings from config.py)."""
     from match_batch import engine_settings
     from indexer import open_index
-    from indexer.analysis import doc_text
+    from indexer.analysis import doc_fields, doc_text
     import tempfile
 
     folder = tempfile.TemporaryDirectory(prefix="bench-")  # removed when this child exits
     index = open_index("bench", engine_settings(folder.name))
     encoder = index.encoder
-    texts = [doc_text(achievement_document(r).fields) for r in synthetic_corpus(records, sample, seed=7)]
+    texts = [doc_text(doc_fields(achievement_document(r).fields)) for r in synthetic_corpus(records, sample, seed=7)]
     start = time.perf_counter()
     pool = encoder.encode(texts)
     embed_rate = len(texts) / (time.perf_counter() - start)
