@@ -1,7 +1,6 @@
 """Who may see, edit and review a listing: one place for every page, export and API."""
-from models import BrokerCoverage, ListingStatus, Role
+from models import ListingStatus, Role
 
-from ..extensions import db
 from ..security import can_see_private  # noqa: F401  (re-exported: the one rule for contact fields)
 from .taxonomy import field_rows, top_code
 
@@ -42,8 +41,7 @@ def review_scope(model, user):
     """A WHERE clause limiting ``model`` rows to what ``user`` may review (None: everything)."""
     if user.has_role(Role.ADMIN):
         return None
-    codes = [c for c in db.session.scalars(
-        db.select(BrokerCoverage.field_code).where(BrokerCoverage.broker_id == user.id))]
+    codes = covered_fields(user)
     if None in codes:
         return None
     if not codes:
