@@ -11,10 +11,10 @@ from .encoder import get_encoder
 from .filters import FilterIndex
 from .keyword import KeywordIndex
 from .matcher import Matcher
+from .search import run_search
 from .store import Store, decode_array, encode_array
+from .vectors import VectorIndex
 
-SCHEMES = {"words": "bm25", "bigrams": "bm25_bigram"}  # analyzer scheme -> signal name
-CANDIDATES = 200  # per signal, before fusion
 BATCH = 256
 COMPACT_JOURNAL_BYTES = 8 << 20  # ~2,500 upserts: a snapshot rewrite costs about as much as replaying them
 
@@ -42,8 +42,6 @@ class EmbeddedIndex(SearchIndex):
 
     def _reset(self):
         """Empty in-memory state."""
-        from .vectors import VectorIndex
-
         self.slot_ids = []  # slot -> id (None when deleted)
         self._alive = None  # cached mask of live slots, dropped on every write
         self.slots = {}  # id -> slot
@@ -248,8 +246,6 @@ class EmbeddedIndex(SearchIndex):
             return set(self.slots)
 
     def search(self, text, limit=10, filters=None):
-        from .search import run_search
-
         with self._lock:
             self._sync()
             return run_search(self, text, limit, filters)

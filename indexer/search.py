@@ -5,6 +5,8 @@ from . import analysis
 from .base import Hit, QueryError
 
 MAX_LIMIT = 1000
+SCHEMES = {"words": "bm25", "bigrams": "bm25_bigram"}  # analyzer scheme -> signal name
+CANDIDATES = 200  # per signal, before fusion
 
 
 def validate(text, limit):
@@ -28,8 +30,6 @@ def _top(scores, mask, k):
 
 def run_search(index, text, limit, filters):
     """Hits for text in index (the caller holds the index lock)."""
-    from .embedded import CANDIDATES, SCHEMES
-
     validate(text, limit)
     size = len(index.slot_ids)
     mask = index.filters.mask(filters, size)  # validates filter shapes even on an empty index

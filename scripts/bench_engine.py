@@ -83,11 +83,12 @@ def run_engine(records, n, queries, sample):
 def run_naive(records, n, queries, sample):
     """Measurements of sentence-transformers fp32 defaults + faiss IndexFlatIP."""
     import faiss
+    from eval_matching import doc_string
     from sentence_transformers import SentenceTransformer
     from indexer.encoder import default_model_path
 
     model = SentenceTransformer(default_model_path(), device="cpu")
-    texts = ["。".join([r["title"], " ".join(r["keywords"]), r["abstract"]]) for r in synthetic_corpus(records, sample, 7)]
+    texts = [doc_string(r) for r in synthetic_corpus(records, sample, 7)]
     start = time.perf_counter()
     pool = model.encode(texts, normalize_embeddings=True)
     embed_rate = sample / (time.perf_counter() - start)
