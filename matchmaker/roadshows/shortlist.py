@@ -4,6 +4,7 @@ import os
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, selectinload
 
 from models import (Achievement, DigestLog, ListingStatus, Match, MatchState, Need, RoadshowItem, Roadshow,
                     RoadshowStatus, Role, User, utcnow)
@@ -60,6 +61,8 @@ def shortlist_matches(week: str, field_code: str | None = None, limit: int = DEF
             .filter(Match.state.in_(SHORTLIST_STATES), Match.created_at < week_end,
                     Need.status == ListingStatus.PUBLISHED, Achievement.status == ListingStatus.PUBLISHED))
     presented = presented_match_ids()
+    stmt = stmt.options(contains_eager(Match.need), contains_eager(Match.achievement),
+                        selectinload(Match.broker))  # ranking, filtering and the rows read all three
     matches = [m for m in db.session.scalars(stmt) if m.id not in presented]
     if field_code:
         matches = [m for m in matches if field_code in {m.need.field_code, m.achievement.field_code,
@@ -96,12 +99,17 @@ def shortlist_rows(matches: list[Match], audience: str) -> tuple[tuple[str, ...]
 def export_shortlist(week: str, fmt: str, audience: str = "public", field_code: str | None = None,
                      limit: int = DEFAULT_LIMIT) -> tuple[bytes, int]:
     """The shortlist file's bytes in ``fmt`` ("xlsx"/"csv") and its number of rows."""
-    header, rows = shortlist_rows(shortlist_matches(week, field_code, limit), audience)
+    matches = shortlist_matches(week, field_code, limit)
+    return shortlist_file(week, matches, fmt, audience), len(matches)
+
+
+def shortlist_file(week: str, matches: list[Match], fmt: str, audience: str) -> bytes:
+    """``matches`` written as the week's shortlist in ``fmt`` ("xlsx"/"csv") for ``audience``."""
+    header, rows = shortlist_rows(matches, audience)
     if fmt == "csv":
-        return write_csv(header, rows), len(rows)
+        return write_csv(header, rows)
     if fmt == "xlsx":
-        data = write_xlsx(header, rows, f"{week} 路演推荐清单", sheet="路演推荐清单", wide=("需求摘要", "成果摘要"))
-        return data, len(rows)
+        return write_xlsx(header, rows, f"{week} 路演推荐清单", sheet="路演推荐清单", wide=("需求摘要", "成果摘要"))
     raise ValueError("format must be xlsx or csv")
 
 
@@ -111,9 +119,9 @@ def shortlist_dir() -> str:
         os.path.dirname(current_app.config["INDEX_DIR"].rstrip("/")), "shortlists")
 
 
-def build_weekly_file(week: str) -> dict:
-    """Write the week's broker shortlist XLSX to shortlist_dir(); returns it as an attachment."""
-    data, _ = export_shortlist(week, "xlsx", "broker")
+def build_weekly_file(week: str, matches: list[Match]) -> dict:
+    """Write ``matches`` as the week's broker shortlist XLSX to shortlist_dir(); returns it as an attachment."""
+    data = shortlist_file(week, matches, "xlsx", "broker")
     filename = f"roadshow-shortlist-{week}.xlsx"
     os.makedirs(shortlist_dir(), exist_ok=True)
     path = os.path.join(shortlist_dir(), filename)
@@ -129,7 +137,7 @@ def mail_weekly_shortlist(now: datetime | None = None) -> int:
     matches = shortlist_matches(week)
     if not matches:
         return 0
-    attachment = build_weekly_file(week)
+    attachment = build_weekly_file(week, matches)
     lines = [f"{n}. [{m.score:.0f}] {m.need.title} ⇄ {m.achievement.title}" for n, m in enumerate(matches[:10], 1)]
     link = link_to("roadshows.shortlist", week=week)
     sent = 0
