@@ -3,6 +3,7 @@ from datetime import date
 import logging
 
 from sqlalchemy import func
+from sqlalchemy.orm import selectinload
 
 from models import ListingStatus, Match
 
@@ -46,7 +47,8 @@ def my_listings(kind: ListingKind, user) -> list:
 def review_queue(kind: ListingKind, reviewer) -> list:
     """Pending listings of ``kind`` that ``reviewer`` may review, oldest submission first."""
     m = kind.model
-    stmt = db.select(m).where(m.status == ListingStatus.PENDING).order_by(m.submitted_at, m.id)
+    stmt = db.select(m).where(m.status == ListingStatus.PENDING).order_by(m.submitted_at, m.id) \
+        .options(selectinload(m.organization))  # the queue shows each row's organization
     scope = review_scope(m, reviewer)
     if scope is not None:
         stmt = stmt.where(scope)
