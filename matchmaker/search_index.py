@@ -9,6 +9,7 @@ import time
 
 from flask import current_app
 
+from config import engine_settings
 from indexer import open_index
 from models import IndexState, ListingStatus, utcnow
 
@@ -21,16 +22,6 @@ RETRY_AFTER_FAILURE_S = 60
 HEAL_BATCH = 50  # PENDING listings a search request repairs on its way
 
 
-def index_settings(app) -> dict:
-    """Engine settings from the app config."""
-    c = app.config
-    return {"backend": c["SEARCH_BACKEND"], "index_dir": c["INDEX_DIR"], "model_path": c["EMBEDDING_MODEL_PATH"],
-            "quantize": c["EMBEDDING_QUANTIZE"], "fusion_method": c["FUSION_METHOD"],
-            "fusion_weights": c["FUSION_WEIGHTS"], "exact_limit": c["EXACT_VECTOR_LIMIT"],
-            "elasticsearch_url": c.get("ELASTICSEARCH_URL"),
-            "index_prefix": c.get("ELASTICSEARCH_INDEX_PREFIX")}
-
-
 def _state() -> dict:
     return current_app.extensions.setdefault("search_index", {"indexes": {}, "lock": threading.RLock(),
                                                               "failed_at": 0.0})
@@ -41,7 +32,7 @@ def get_index(name: str):
     state = _state()
     with state["lock"]:
         if name not in state["indexes"]:
-            state["indexes"][name] = open_index(name, index_settings(current_app))
+            state["indexes"][name] = open_index(name, engine_settings(current_app.config))
         return state["indexes"][name]
 
 

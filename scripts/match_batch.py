@@ -10,17 +10,14 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from config import Config  # noqa: E402  (plain settings class, no Flask)
+from config import engine_settings as config_settings, load_config  # noqa: E402
 from indexer import open_index  # noqa: E402
 from indexer.datasets import REPO, achievement_document, data_path, need_text, read_jsonl  # noqa: E402
 
 
 def engine_settings(index_dir, **overrides):
-    """The engine settings the app uses (config.py), pointed at index_dir."""
-    settings = {"backend": Config.SEARCH_BACKEND, "index_dir": index_dir, "model_path": Config.EMBEDDING_MODEL_PATH,
-                "quantize": Config.EMBEDDING_QUANTIZE, "fusion_method": Config.FUSION_METHOD,
-                "fusion_weights": Config.FUSION_WEIGHTS, "exact_limit": Config.EXACT_VECTOR_LIMIT}
-    return {**settings, **overrides}
+    """The engine settings the app uses (config.py plus MATCHMAKER_* overrides), pointed at index_dir."""
+    return {**config_settings(load_config(), index_dir), **overrides}
 
 
 def build_engine(corpus, index_dir, progress=False, **overrides):
