@@ -174,14 +174,15 @@ def expire_needs(today: date | None = None) -> list[Need]:
     """Expire every published need whose deadline has passed; they leave search at once."""
     today = today or date.today()
     needs = db.session.scalars(db.select(Need).where(Need.status == S.PUBLISHED, Need.deadline < today)).all()
+    if not needs:  # the usual case on every needs page: no write, no commit
+        return needs
     for need in needs:
         need.status = S.EXPIRED
         need.index_state = IndexState.PENDING
         record_audit(None, "need.expire", need, deadline=need.deadline.isoformat())
     db.session.commit()
-    if needs:
-        sync_listings(needs)
-        for need in needs:
-            listing_unpublished.send(need)
+    sync_listings(needs)
+    for need in needs:
+        listing_unpublished.send(need)
     return needs
 
