@@ -30,7 +30,7 @@ def role_required(*roles: Role | str):
 
 def can_see_private(user) -> bool:
     """Contact details are shown only to brokers and admins."""
-    return bool(user and user.is_authenticated and user.has_role(Role.BROKER, Role.ADMIN))
+    return bool(user and user.is_authenticated and user.has_role(*STAFF))
 
 
 def public(view):

@@ -9,13 +9,14 @@ from ..errors import Forbidden, NotFound, ValidationError
 from ..extensions import db
 from ..matches.assignment import OPEN_STATES
 from ..matches.services import change_state, check_can_work, get_match, plain_text
+from ..security import STAFF
 
 URL_RE = re.compile(r"^https?://[^\s/]+\S*$", re.IGNORECASE)
 
 
 def check_organizer(user: User) -> None:
     """Only brokers and admins run roadshows."""
-    if not user.has_role(Role.BROKER, Role.ADMIN):
+    if not user.has_role(*STAFF):
         raise Forbidden("只有技术经理人和管理员可以组织路演")
 
 

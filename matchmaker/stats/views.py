@@ -1,24 +1,22 @@
 """Statistics page (ECharts served locally) and one CSV download per chart."""
 from flask import Response, render_template
 
-from models import Role
-
 from . import bp
 from ..errors import NotFound
 from ..exports import write_csv
-from ..security import role_required
+from ..security import STAFF, role_required
 from .services import CHARTS
 
 
 @bp.get("/")
-@role_required(Role.BROKER, Role.ADMIN)
+@role_required(*STAFF)
 def index():
     charts = {name: {"title": c.title, "kind": c.kind, "table": c.table()} for name, c in CHARTS.items()}
     return render_template("stats/index.html", charts=charts)
 
 
 @bp.get("/<name>.csv")
-@role_required(Role.BROKER, Role.ADMIN)
+@role_required(*STAFF)
 def download(name: str):
     chart = CHARTS.get(name)
     if chart is None:
