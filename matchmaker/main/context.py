@@ -1,13 +1,11 @@
 """Template globals for the UI shell: route guards, navigation per role, unread count."""
-import sqlalchemy as sa
 from flask import current_app, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from . import bp
-from ..extensions import db
-from models import Notification
+from ..notifications.services import unread_count
 
 # Navigation per role: (label, path). A link appears only once its route exists,
 # so pages never break while other blueprints are being built.
@@ -55,5 +53,4 @@ def unread_notifications() -> int:
     """How many notifications of the current user are unread."""
     if not current_user.is_authenticated:
         return 0
-    return db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
-        Notification.user_id == current_user.id, Notification.read_at.is_(None))) or 0
+    return unread_count(current_user)

@@ -25,9 +25,8 @@ def preference_for(user: User, kind: str) -> NotificationPreference | None:
     return db.session.scalar(db.select(NotificationPreference).filter_by(user_id=user.id, kind=kind))
 
 
-def wants(user: User, kind: str, channel: str) -> bool:
-    """True unless ``user`` opted out of ``kind`` on ``channel`` ("in_app" or "email")."""
-    pref = preference_for(user, kind)
+def wants(pref: NotificationPreference | None, channel: str) -> bool:
+    """True unless the stored ``pref`` opts out of ``channel`` ("in_app" or "email")."""
     return pref is None or bool(getattr(pref, channel))
 
 
@@ -50,11 +49,11 @@ def notify(user: User, kind: str, title: str, body: str = "", link: str | None =
     """Tell ``user`` in-app and (unless ``email`` is False) by mail, honouring opt-outs; caller commits."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
-    note = None
-    if wants(user, kind, "in_app"):
+    note, pref = None, preference_for(user, kind)
+    if wants(pref, "in_app"):
         note = Notification(user_id=user.id, kind=kind, title=one_line(title), body=body, link=link)
         db.session.add(note)
-    if email and user.email and user.active and wants(user, kind, "email"):
+    if email and user.email and user.active and wants(pref, "email"):
         text = body + (f"\n\n查看详情：{absolute_url(link)}" if link else "")
         enqueue_email(user.email, f"【技术供需对接平台】{title}", text, attachments)
     return note
