@@ -22,12 +22,6 @@ NAVIGATION = {
 
 
 @bp.app_template_global()
-def has_endpoint(name: str) -> bool:
-    """True when an endpoint called ``name`` is registered."""
-    return name in current_app.view_functions
-
-
-@bp.app_template_global()
 def has_route(path: str) -> bool:
     """True when a GET on ``path`` reaches a view."""
     adapter = current_app.url_map.bind("localhost")
