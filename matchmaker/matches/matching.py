@@ -25,6 +25,13 @@ def search_other_side(listing, limit: int, text: str | None = None):
     return get_index(kind_of(listing).other_name).search(text or query_text(listing), limit=limit)
 
 
+def published_by_id(model, hits) -> dict:
+    """The published rows of ``model`` that ``hits`` name, by id, in one query."""
+    ids = {int(hit.id) for hit in hits}
+    return {row.id: row for row in db.session.scalars(
+        db.select(model).filter(model.id.in_(ids), model.status == ListingStatus.PUBLISHED))} if ids else {}
+
+
 def pair_of(listing, other) -> tuple[Need, Achievement]:
     """(need, achievement) for a listing and a counterpart of the other kind."""
     return (listing, other) if isinstance(listing, Need) else (other, listing)
@@ -68,11 +75,12 @@ def match_listing(listing) -> list[Match]:
     created = []
     hits = sorted((h for h in search_other_side(listing, top_n * OVERFETCH) if h.score >= threshold),
                   key=lambda h: -h.score)
+    others = published_by_id(other_model, hits)
     for hit in hits:
         if kept >= top_n:
             break
-        other = db.session.get(other_model, int(hit.id))
-        if other is None or other.status != ListingStatus.PUBLISHED:
+        other = others.get(int(hit.id))
+        if other is None:
             continue
         match, is_new = upsert_match(*pair_of(listing, other), hit)
         kept += 1
@@ -142,8 +150,8 @@ def manual_match_candidates(need_id: int | None, achievement_id: int | None, que
         raise NotFound("请从已发布的需求或成果页面发起手动匹配")
     other_model = get_kind(kind_of(side).other_name).model
     hits = search_other_side(side, limit, query or None)
-    candidates = [(hit, db.session.get(other_model, int(hit.id))) for hit in hits]
-    return side, [(hit, c) for hit, c in candidates if c is not None and c.status == ListingStatus.PUBLISHED]
+    others = published_by_id(other_model, hits)
+    return side, [(hit, others[int(hit.id)]) for hit in hits if int(hit.id) in others]
 
 
 def score_pair(need: Need, achievement: Achievement):
