@@ -7,9 +7,9 @@ from matchmaker.errors import Forbidden, ValidationError
 from matchmaker.matches.services import change_state
 from matchmaker.roadshows.services import (add_item, create_roadshow, move_item, record_presentation, remove_item,
                                            set_roadshow_status)
-from models import MatchState, RoadshowStatus, Role
+from models import AuditLog, MatchState, RoadshowStatus, Role
 
-from match_data import cover, make_achievement, make_match, make_need
+from match_data import cover, make_achievement, make_match, make_need, rows
 
 
 def test_roadshow_programme_is_built_ordered_and_recorded(make_user):
@@ -57,12 +57,51 @@ def test_only_the_organizer_or_an_admin_changes_a_roadshow(login_as, make_user):
                     lambda: record_presentation(roadshow, item.id, other.user, "冒名者", "无")):
         with pytest.raises(Forbidden, match="组织者"):
             attempt()
-    response = other.post(f"/roadshows/{roadshow.id}/status", data={"status": "cancelled"}, follow_redirects=True)
-    assert "只有该路演的组织者或管理员可以操作" in response.get_data(as_text=True)
+    for path, data in ((f"/roadshows/{roadshow.id}/status", {"status": "cancelled"}),
+                       (f"/roadshows/{roadshow.id}/items/{item.id}/move", {"direction": "down"}),
+                       (f"/roadshows/{roadshow.id}/items/{item.id}/remove", {}),
+                       (f"/roadshows/{roadshow.id}/items/{item.id}/presentation",
+                        {"presenter": "冒名者", "outcome": "无"})):
+        response = other.post(path, data=data)
+        assert response.status_code == 403, path
+        assert "只有该路演的组织者或管理员可以操作" in response.get_data(as_text=True)
+    page = other.get(f"/roadshows/{roadshow.id}").get_data(as_text=True)
+    assert "他人的路演" in page and "更新状态" not in page and "移出" not in page  # read-only for others
     assert roadshow.status == RoadshowStatus.PLANNED and [i.id for i in roadshow.items] == [item.id]
     assert item.presenter is None
     set_roadshow_status(roadshow, "held", make_user(Role.ADMIN))  # admins moderate every roadshow
     assert roadshow.status == RoadshowStatus.HELD
+
+
+def test_a_broker_cannot_add_to_another_brokers_roadshow(login_as, make_user):
+    organizer = make_user(Role.BROKER)
+    theirs = create_roadshow(organizer, "他人的路演", datetime.now() + timedelta(days=2), place="成都")
+    other = login_as(Role.BROKER)
+    cover(other.user, "06")
+    mine = create_roadshow(other.user, "我的路演", datetime.now() + timedelta(days=3), place="重庆")
+    match = make_match()
+    assert match.broker_id == other.user.id  # the match is theirs to work; the roadshow is not
+    change_state(match, MatchState.CONTACTED, other.user)
+    change_state(match, MatchState.INTRODUCED, other.user)
+    audits = len(rows(AuditLog))
+
+    picker = other.get(f"/matches/{match.id}").get_data(as_text=True)
+    assert "我的路演" in picker and "他人的路演" not in picker
+    for form in ({"roadshow_id": theirs.id, "match_id": match.id},
+                 {"roadshow_id": theirs.id, "achievement_id": make_achievement().id}):
+        response = other.post("/roadshows/items", data=form)
+        assert response.status_code == 403
+        assert "只有该路演的组织者或管理员可以操作" in response.get_data(as_text=True)
+    with pytest.raises(Forbidden, match="组织者"):
+        add_item(theirs, other.user, match=match)
+    assert theirs.items == [] and match.state == MatchState.INTRODUCED
+    assert len(rows(AuditLog)) == audits  # nothing written, not even the audit entry
+
+    admin = login_as(Role.ADMIN)  # admins may add to any roadshow, so their picker lists them all
+    picker = admin.get(f"/matches/{match.id}").get_data(as_text=True)
+    assert "我的路演" in picker and "他人的路演" in picker
+    other.post("/roadshows/items", data={"roadshow_id": mine.id, "match_id": match.id})
+    assert [i.match_id for i in mine.items] == [match.id] and match.state == MatchState.ROADSHOW
 
 
 def test_add_item_needs_a_workable_open_match(make_user):

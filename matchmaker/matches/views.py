@@ -38,7 +38,7 @@ def detail(match_id: int):
 
     return render_template("matches/detail.html", match=match, moves=allowed_moves(current_user, match),
                            state_form=StateForm(), note_form=NoteForm(), deal_form=DealForm(),
-                           assign_form=AssignForm(), roadshow_form=roadshow_form(match=match))
+                           assign_form=AssignForm(), roadshow_form=roadshow_form(current_user, match=match))
 
 
 def back_to(match_id: int) -> str:

@@ -39,8 +39,8 @@ class StatusForm(FlaskForm):
     status = SelectField("状态", choices=RoadshowStatus.choices())
 
 
-def roadshow_form(match=None) -> AddItemForm:
-    """The add-to-roadshow form with the planned roadshows as choices."""
+def roadshow_form(user, match=None) -> AddItemForm:
+    """The add-to-roadshow form with the planned roadshows ``user`` may change as choices."""
     form = AddItemForm(match_id=match.id if match else None)
-    form.roadshow_id.choices = [(r.id, f"{r.starts_at:%Y-%m-%d} {r.title}") for r in upcoming_roadshows()]
+    form.roadshow_id.choices = [(r.id, f"{r.starts_at:%Y-%m-%d} {r.title}") for r in upcoming_roadshows(user)]
     return form

@@ -20,9 +20,14 @@ def check_organizer(user: User) -> None:
         raise Forbidden("只有技术经理人和管理员可以组织路演")
 
 
+def can_change_roadshow(roadshow: Roadshow, user: User) -> bool:
+    """Whether ``user`` is the roadshow's organizer (a broker) or an admin."""
+    return user.has_role(Role.ADMIN) or (user.has_role(Role.BROKER) and roadshow.organizer_id == user.id)
+
+
 def check_roadshow_owner(roadshow: Roadshow, user: User) -> None:
     """Only the roadshow's organizer or an admin changes its programme, results or status."""
-    if not (user.has_role(Role.ADMIN) or (user.has_role(Role.BROKER) and roadshow.organizer_id == user.id)):
+    if not can_change_roadshow(roadshow, user):
         raise Forbidden("只有该路演的组织者或管理员可以操作")
 
 
@@ -73,7 +78,7 @@ def create_roadshow(organizer: User, title: str, starts_at: datetime, place: str
 def add_item(roadshow: Roadshow, actor: User, match: Match | None = None,
              achievement: Achievement | None = None) -> RoadshowItem:
     """Append a match (moving an introduced one to 路演) or an achievement to the programme; commits."""
-    check_organizer(actor)
+    check_roadshow_owner(roadshow, actor)
     if (match is None) == (achievement is None):
         raise ValidationError("请选择一条匹配或一项成果")
     if roadshow.status != RoadshowStatus.PLANNED:
@@ -162,7 +167,9 @@ def set_roadshow_status(roadshow: Roadshow, status: RoadshowStatus | str, actor:
     return roadshow
 
 
-def upcoming_roadshows() -> list[Roadshow]:
-    """Planned roadshows, soonest first (for the add-to-roadshow picker)."""
-    return list(db.session.scalars(db.select(Roadshow).filter_by(status=RoadshowStatus.PLANNED)
-                                   .order_by(Roadshow.starts_at)))
+def upcoming_roadshows(user: User) -> list[Roadshow]:
+    """Planned roadshows ``user`` may add to (all for an admin, their own for a broker), soonest first."""
+    query = db.select(Roadshow).filter_by(status=RoadshowStatus.PLANNED).order_by(Roadshow.starts_at)
+    if not user.has_role(Role.ADMIN):
+        query = query.filter_by(organizer_id=user.id)
+    return list(db.session.scalars(query))

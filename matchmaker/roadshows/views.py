@@ -5,6 +5,8 @@ import io
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from models import Roadshow
+
 from . import bp
 from ..errors import DomainError, ValidationError
 from ..formtools import run_and_redirect
@@ -12,8 +14,8 @@ from ..listings.taxonomy import field_choices
 from ..params import id_arg
 from ..security import STAFF, role_required
 from .forms import PresentationForm, RoadshowForm, StatusForm
-from .services import (add_item_by_ids, all_roadshows, create_roadshow, get_roadshow, move_item,
-                       record_presentation, remove_item, set_roadshow_status)
+from .services import (add_item_by_ids, all_roadshows, can_change_roadshow, check_roadshow_owner, create_roadshow,
+                       get_roadshow, move_item, record_presentation, remove_item, set_roadshow_status)
 from .shortlist import AUDIENCES, export_shortlist, iso_week, parse_iso_week, shortlist_matches
 MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
              "csv": "text/csv; charset=utf-8"}
@@ -42,12 +44,20 @@ def detail(roadshow_id: int):
     """A roadshow's programme, results and status."""
     roadshow = get_roadshow(roadshow_id)
     return render_template("roadshows/detail.html", roadshow=roadshow,
+                           editable=can_change_roadshow(roadshow, current_user),
                            status_form=StatusForm(status=roadshow.status.value))
 
 
 def back_to(roadshow_id: int) -> str:
     """The roadshow page, where programme actions return."""
     return url_for("roadshows.detail", roadshow_id=roadshow_id)
+
+
+def editable_roadshow(roadshow_id: int) -> Roadshow:
+    """The roadshow, when the current user may change it; Forbidden (a 403 page, not a flash) otherwise."""
+    roadshow = get_roadshow(roadshow_id)
+    check_roadshow_owner(roadshow, current_user)
+    return roadshow
 
 
 @bp.post("/items")
@@ -57,8 +67,9 @@ def add():
     roadshow_id = id_arg("roadshow_id", request.form) or 0
     match_id = id_arg("match_id", request.form)
     achievement_id = id_arg("achievement_id", request.form)
-    back = url_for("matches.detail", match_id=match_id) if match_id else back_to(roadshow_id)
-    return run_and_redirect(lambda: add_item_by_ids(roadshow_id, current_user, match_id, achievement_id),
+    roadshow = editable_roadshow(roadshow_id)
+    back = url_for("matches.detail", match_id=match_id) if match_id else back_to(roadshow.id)
+    return run_and_redirect(lambda: add_item_by_ids(roadshow.id, current_user, match_id, achievement_id),
                             lambda item: f"已加入路演「{item.roadshow.title}」", back)
 
 
@@ -66,7 +77,7 @@ def add():
 @role_required(*STAFF)
 def move(roadshow_id: int, item_id: int):
     """Move a programme item up or down."""
-    roadshow, offset = get_roadshow(roadshow_id), -1 if request.form.get("direction") == "up" else 1
+    roadshow, offset = editable_roadshow(roadshow_id), -1 if request.form.get("direction") == "up" else 1
     return run_and_redirect(lambda: move_item(roadshow, item_id, offset, current_user), "顺序已调整",
                             back_to(roadshow_id))
 
@@ -75,7 +86,7 @@ def move(roadshow_id: int, item_id: int):
 @role_required(*STAFF)
 def remove(roadshow_id: int, item_id: int):
     """Take an item off the programme."""
-    roadshow = get_roadshow(roadshow_id)
+    roadshow = editable_roadshow(roadshow_id)
     return run_and_redirect(lambda: remove_item(roadshow, item_id, current_user), "已移出议程",
                             back_to(roadshow_id))
 
@@ -84,7 +95,7 @@ def remove(roadshow_id: int, item_id: int):
 @role_required(*STAFF)
 def presentation(roadshow_id: int, item_id: int):
     """Record who presented an item and the outcome."""
-    form, roadshow = PresentationForm(), get_roadshow(roadshow_id)
+    form, roadshow = PresentationForm(), editable_roadshow(roadshow_id)
     return run_and_redirect(lambda: record_presentation(roadshow, item_id, current_user, form.presenter.data,
                                                         form.outcome.data),
                             "路演结果已记录", back_to(roadshow_id))
@@ -94,7 +105,7 @@ def presentation(roadshow_id: int, item_id: int):
 @role_required(*STAFF)
 def status(roadshow_id: int):
     """Change the roadshow's status."""
-    form, roadshow = StatusForm(), get_roadshow(roadshow_id)
+    form, roadshow = StatusForm(), editable_roadshow(roadshow_id)
     return run_and_redirect(lambda: set_roadshow_status(roadshow, form.status.data, current_user),
                             "路演状态已更新", back_to(roadshow_id))
 
