@@ -7,7 +7,7 @@ from config import Config
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the app: Config, then MATCHMAKER_* env vars, then ``config`` overrides."""
+    """Build the app: Config, then MATCHMAKER_* env vars, then ``config`` overrides; start the scheduler if enabled."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(Config)
     app.config.from_prefixed_env("MATCHMAKER")
@@ -19,6 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_converters(app)
     register_blueprints(app)
     register_commands(app)
+    start_scheduler(app)
     return app
 
 
@@ -63,3 +64,10 @@ def register_commands(app: Flask) -> None:
     from .cli import register_cli
 
     register_cli(app)
+
+
+def start_scheduler(app: Flask) -> None:
+    """With SCHEDULER_ENABLED, run the periodic jobs in this process (off by default, never under tests)."""
+    from .jobs import start_background_scheduler
+
+    start_background_scheduler(app)

@@ -5,11 +5,13 @@ arguments, so an RQ worker in another process can run them inside its own app co
 """
 import importlib
 import logging
+import os
 
 import click
 from flask import Flask, current_app
 
 log = logging.getLogger(__name__)
+_background = (None, None)  # (pid, scheduler) of the in-process scheduler, once started
 
 # name -> (dotted path of the job, APScheduler trigger, trigger arguments); `--once` runs them in this
 # order, so the mail queued by the others is flushed at the end.
@@ -38,7 +40,8 @@ def run_job(path: str, *args):
         return resolve(path)(*args)
     from . import create_app
 
-    with create_app().app_context():
+    # a job's own app never runs the schedule: an RQ worker shares the web's SCHEDULER_ENABLED
+    with create_app({"SCHEDULER_ENABLED": False}).app_context():
         return resolve(path)(*args)
 
 
@@ -90,12 +93,21 @@ def build_scheduler(app: Flask, blocking: bool = False):
     return scheduler
 
 
+def process_scheduler():
+    """The background scheduler running in this process, or None."""
+    pid, scheduler = _background
+    # after a fork the child holds a copy of the object but not its thread
+    return scheduler if pid == os.getpid() and scheduler is not None and scheduler.running else None
+
+
 def start_background_scheduler(app: Flask):
-    """Start the in-process scheduler once when SCHEDULER_ENABLED (and not under tests)."""
-    if not app.config.get("SCHEDULER_ENABLED") or app.testing or "scheduler" in app.extensions:
+    """Start the in-process scheduler when SCHEDULER_ENABLED, never under tests, once per process."""
+    global _background
+    if not app.config.get("SCHEDULER_ENABLED") or app.testing or process_scheduler() is not None:
         return None
     scheduler = build_scheduler(app)
     scheduler.start()
+    _background = (os.getpid(), scheduler)
     app.extensions["scheduler"] = scheduler
     return scheduler
 

@@ -1,4 +1,5 @@
 """Jobs: the periodic schedule, `flask worker --once` end to end, and the RQ queue on a real Redis."""
+import os
 import shutil
 import socket
 import subprocess
@@ -6,7 +7,7 @@ import time
 
 import pytest
 
-from matchmaker.jobs import PERIODIC_JOBS, build_scheduler, enqueue
+from matchmaker.jobs import PERIODIC_JOBS, build_scheduler, enqueue, process_scheduler, run_job
 from models import Match, Role
 
 from match_data import cover, make_achievement, make_need, rows
@@ -72,16 +73,44 @@ def test_redis_mode_queues_matching_until_a_worker_runs_it(app, redis_url):
     assert [(m.need_id, m.achievement_id) for m in rows(Match)] == [(need.id, ach.id)]
 
 
-def test_scheduler_enabled_starts_one_in_process(tmp_path):
+def settings(tmp_path, name: str, **config) -> dict:
+    """create_app overrides for a throw-away app with its own database and index folder."""
+    return {"SECRET_KEY": "t", "INDEX_DIR": str(tmp_path / f"index-{name}"),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / name}.sqlite", **config}
+
+
+def test_scheduler_enabled_starts_one_per_process_from_the_app_factory(tmp_path):
     from matchmaker import create_app
 
-    app = create_app({"SCHEDULER_ENABLED": True, "SECRET_KEY": "t", "INDEX_DIR": str(tmp_path / "index"),
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite'}"})
+    app = create_app(settings(tmp_path, "first", SCHEDULER_ENABLED=True))
     scheduler = app.extensions["scheduler"]
     try:
         assert scheduler.running and {j.id for j in scheduler.get_jobs()} == set(PERIODIC_JOBS)
+        assert process_scheduler() is scheduler
+        second = create_app(settings(tmp_path, "second", SCHEDULER_ENABLED=True))
+        assert "scheduler" not in second.extensions  # one schedule per process, not one per app
     finally:
         scheduler.shutdown(wait=False)
-    quiet = create_app({"SECRET_KEY": "t", "INDEX_DIR": str(tmp_path / "index2"),
-                        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db2.sqlite'}"})
-    assert "scheduler" not in quiet.extensions  # off by default
+    assert process_scheduler() is None
+    for name, config in (("default", {}), ("testing", {"SCHEDULER_ENABLED": True, "TESTING": True})):
+        quiet = create_app(settings(tmp_path, name, **config))  # off by default, never under tests
+        assert "scheduler" not in quiet.extensions and process_scheduler() is None, name
+
+
+def test_registering_the_notifications_blueprint_starts_no_scheduler(tmp_path):
+    from flask import Flask
+
+    from matchmaker.notifications import bp
+
+    app = Flask("bare")
+    app.config.update(SCHEDULER_ENABLED=True)
+    app.register_blueprint(bp)
+    assert "scheduler" not in app.extensions and process_scheduler() is None  # only create_app starts it
+
+
+def test_a_job_run_outside_the_web_app_starts_no_scheduler(tmp_path, monkeypatch):
+    """An RQ worker runs each job in an app of its own, with the web's MATCHMAKER_* environment."""
+    for key, value in settings(tmp_path, "rq", SCHEDULER_ENABLED="true").items():
+        monkeypatch.setenv(f"MATCHMAKER_{key}", value)
+    assert run_job("os.getpid") == os.getpid()  # ran inside a fresh create_app()
+    assert process_scheduler() is None
