@@ -1,7 +1,9 @@
 """Quality of the engine on judged real needs (dev_qrels.tsv), side by side with reference baselines.
 
 Prints nDCG@10 (gain 2^g-1), Recall@20 of grade>=2 and of grade>=1; unjudged documents count as grade 0.
-Also prints known-item MRR@10 on dev_queries.jsonl as an overfitting check (it is not tuned on).
+Also prints known-item MRR@10 on dev_queries.jsonl as an overfitting check (it is not tuned on), and
+on request how far the figures can be trusted with so few judged needs: a paired bootstrap over
+queries (--bootstrap) and leave-one-query-out choice of the fusion weights (--loo).
 """
 import argparse
 import math
@@ -20,6 +22,9 @@ from indexer.tokenize import tokenize  # noqa: E402
 from match_batch import build_engine, run_queries  # noqa: E402
 
 K = 100
+# Fusion weights tried by --loo: (bm25, dense, dense_title), the default among them.
+WEIGHT_GRID = [(float(round(b, 2)), float(round(1 - b - t, 2)), t) for b in np.arange(0.1, 0.71, 0.05)
+               for t in (0.0, 0.05, 0.1, 0.15, 0.2, 0.3) if 1 - b - t > 0.05]
 
 
 def ndcg(ranked, grades, k=10):
@@ -44,6 +49,31 @@ def evaluate(run, qrels):
         values = [recall([d for d, _ in run.get(q, [])], g, min_grade) for q, g in qrels.items()]
         metrics.append(float(np.mean([v for v in values if v is not None])))
     return metrics, per_query
+
+
+def bootstrap(per_query, other, samples=10000, seed=0):
+    """95% intervals of the mean of per_query and of its mean difference to other, queries resampled."""
+    qids = list(per_query)
+    a, b = np.array([per_query[q] for q in qids]), np.array([other[q] for q in qids])
+    picks = np.random.default_rng(seed).integers(0, len(qids), size=(samples, len(qids)))
+    mean, diff = a[picks].mean(axis=1), (a - b)[picks].mean(axis=1)
+    return np.percentile(mean, [2.5, 97.5]), float((a - b).mean()), np.percentile(diff, [2.5, 97.5])
+
+
+def leave_one_out(engine, queries, qrels):
+    """Mean nDCG@10 when each need is ranked with the grid weights that do best on all the others."""
+    saved = dict(engine.matcher.weights)
+    table = []  # weights x queries
+    try:
+        for bm25, dense, title in WEIGHT_GRID:
+            engine.matcher.weights = {"bm25": bm25, "dense": dense, "dense_title": title}
+            run = run_queries(engine, queries, 10)
+            table.append([ndcg([d for d, _ in run[q["id"]]], qrels[q["id"]]) for q in queries])
+    finally:
+        engine.matcher.weights = saved
+    table = np.array(table)
+    held_out = [table[np.argmax(table.sum(axis=1) - table[:, i]), i] for i in range(len(queries))]
+    return float(np.mean(held_out)), WEIGHT_GRID[int(np.argmax(table.sum(axis=1)))]
 
 
 def doc_string(r):
@@ -94,6 +124,10 @@ def main():
     parser.add_argument("--cache", default=os.path.join(REPO, "instance", "cache", "vectors"))
     parser.add_argument("--fp32", action="store_true", help="also run the engine with the fp32 encoder")
     parser.add_argument("--per-query", action="store_true", help="also print nDCG@10 per query")
+    parser.add_argument("--bootstrap", action="store_true",
+                        help="also print 95%% bootstrap intervals of the engine's nDCG@10 and its gain over fusion")
+    parser.add_argument("--loo", action="store_true",
+                        help="also print leave-one-query-out nDCG@10 with fusion weights chosen from a grid")
     args = parser.parse_args()
     use_vector_cache(args.cache or None)
     corpus, qrels = read_jsonl(args.corpus), read_qrels(args.qrels)
@@ -103,11 +137,13 @@ def main():
     texts = [need_text(q) for q in queries] + [k["query"] for k in known]
     qids = [q["id"] for q in queries] + [k["qid"] for k in known]
     runs = {name: {qid: top(row, ids) for qid, row in zip(qids, m)} for name, m in baselines(corpus, texts).items()}
-    engine_runs = {}
+    engine_runs, held_out = {}, None
     for name, overrides in [("engine", {}), ("engine-fp32", {"quantize": False})][:1 + args.fp32]:
         with tempfile.TemporaryDirectory() as tmp:
             engine = build_engine(corpus, tmp, progress=sys.stderr.isatty(), **overrides)
             engine_runs[name] = run_queries(engine, [{"id": q, "text": t} for q, t in zip(qids, texts)], K)
+            if args.loo and name == "engine":
+                held_out = leave_one_out(engine, [{"id": q["id"], "text": need_text(q)} for q in queries], qrels)
     runs = {**engine_runs, **runs}
     known_qrels = {k["qid"]: k["relevant"] for k in known}
     print(f"{len(qrels)} judged needs, {sum(len(g) for g in qrels.values())} judgments; "
@@ -120,6 +156,15 @@ def main():
         print(f"{name:<20} {n:>8.4f} {r2:>8.4f} {r1:>8.4f} {mrr:>13.4f}")
         if args.per_query:
             print("   " + " ".join(f"{q[-4:]}:{v:.2f}" for q, v in per_query.items()))
+    if args.bootstrap:
+        engine_q, fusion_q = evaluate(runs["engine"], qrels)[1], evaluate(runs["minmax(bm25w+m3e)"], qrels)[1]
+        (lo, hi), gain, (glo, ghi) = bootstrap(engine_q, fusion_q)
+        print(f"bootstrap 95%: engine nDCG@10 in [{lo:.3f}, {hi:.3f}]; "
+              f"gain over minmax fusion {gain:+.3f} in [{glo:+.3f}, {ghi:+.3f}]")
+    if held_out:
+        score, weights = held_out
+        print(f"leave-one-query-out nDCG@10 {score:.4f} (weights chosen on the other {len(qrels) - 1} needs "
+              f"from {len(WEIGHT_GRID)} (bm25, dense, dense_title) triples; best on all: {weights})")
 
 
 if __name__ == "__main__":
