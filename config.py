@@ -50,7 +50,8 @@ class Config:
     # Mail (outbox worker sends through SMTP)
     MAIL_SERVER = "localhost"
     MAIL_PORT = 25
-    MAIL_USE_TLS = False
+    MAIL_USE_TLS = False  # STARTTLS on MAIL_PORT (usually 587); the server certificate is verified
+    MAIL_USE_SSL = False  # implicit TLS (usually port 465); wins over MAIL_USE_TLS
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     MAIL_SENDER = "matchmaker@localhost"

@@ -26,11 +26,12 @@ class Inbox:
 class SmtpServer:
     """Start/stop a Controller on a fixed port, so a test can simulate an outage and a recovery."""
 
-    def __init__(self, port: int):
-        self.port, self.inbox, self.controller = port, Inbox(), None
+    def __init__(self, port: int, **options):
+        """``options`` go to aiosmtpd's Controller (tls_context, require_starttls, authenticator, ...)."""
+        self.port, self.inbox, self.controller, self.options = port, Inbox(), None, options
 
     def start(self):
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, **self.options)
         self.controller.start()
         return self
 

@@ -4,6 +4,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 import mimetypes
 import smtplib
+import ssl
 
 from flask import current_app
 
@@ -40,14 +41,31 @@ def build_message(mail: OutboxEmail) -> EmailMessage:
 
 
 def open_smtp() -> smtplib.SMTP:
-    """A connected (and, when configured, TLS-wrapped and logged-in) SMTP client."""
+    """A connected SMTP client: over TLS when configured (certificate and host name verified), logged in."""
     cfg = current_app.config
-    smtp = smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=SMTP_TIMEOUT)
-    if cfg.get("MAIL_USE_TLS"):
-        smtp.starttls()
-    if cfg.get("MAIL_USERNAME"):
-        smtp.login(cfg["MAIL_USERNAME"], cfg.get("MAIL_PASSWORD") or "")
+    host, port = cfg["MAIL_SERVER"], cfg["MAIL_PORT"]
+    context = ssl.create_default_context() if cfg.get("MAIL_USE_SSL") or cfg.get("MAIL_USE_TLS") else None
+    if cfg.get("MAIL_USE_SSL"):  # implicit TLS (port 465); it wins over MAIL_USE_TLS
+        smtp = smtplib.SMTP_SSL(host, port, timeout=SMTP_TIMEOUT, context=context)
+    else:
+        smtp = smtplib.SMTP(host, port, timeout=SMTP_TIMEOUT)
+    try:
+        if cfg.get("MAIL_USE_TLS") and not cfg.get("MAIL_USE_SSL"):
+            smtp.starttls(context=context)  # fails when the server offers no STARTTLS: never a plain fallback
+        if cfg.get("MAIL_USERNAME"):
+            smtp.login(cfg["MAIL_USERNAME"], cfg.get("MAIL_PASSWORD") or "")
+    except BaseException:
+        smtp.close()
+        raise
     return smtp
+
+
+def connect() -> tuple[smtplib.SMTP | None, Exception | None]:
+    """(client, None), or (None, why the server could not be reached, secured or logged in to)."""
+    try:
+        return open_smtp(), None
+    except (OSError, ValueError, smtplib.SMTPException) as exc:  # ValueError: smtplib's AUTH is ASCII only
+        return None, exc
 
 
 def claim(mail_id: int, now: datetime) -> bool:
@@ -80,7 +98,7 @@ def send_due_mail(now: datetime | None = None, limit: int = 200) -> dict:
                                      OutboxEmail.next_attempt_at <= now)
                              .order_by(OutboxEmail.next_attempt_at, OutboxEmail.id).limit(limit)).all()
     counts = {"sent": 0, "failed": 0}
-    smtp = None
+    smtp, unreachable = None, None  # unreachable: why this run could not connect or log in
     try:
         for mail_id in ids:
             if not claim(mail_id, now):
@@ -92,8 +110,13 @@ def send_due_mail(now: datetime | None = None, limit: int = 200) -> dict:
                 record_failure(mail, exc, now)
                 counts["failed"] += 1
                 continue
+            if smtp is None and unreachable is None:
+                smtp, unreachable = connect()
+            if unreachable is not None:  # every due row records it; no new login per row (account lockouts)
+                record_failure(mail, unreachable, now)
+                counts["failed"] += 1
+                continue
             try:
-                smtp = smtp or open_smtp()
                 smtp.send_message(message)
             except (OSError, ValueError, smtplib.SMTPException) as exc:
                 record_failure(mail, exc, now)
