@@ -3,9 +3,11 @@ import csv
 from datetime import date
 import io
 
-from matchmaker.matches.services import change_state, record_deal
-from matchmaker.stats.services import CHARTS
-from models import ListingStatus, MatchState, Role
+from sqlalchemy import event
+
+from matchmaker.matches.services import add_note, change_state, record_deal
+from matchmaker.stats.services import CHARTS, funnel
+from models import ListingStatus, MatchEvent, MatchState, Role
 
 from match_data import cover, make_achievement, make_match, make_need
 
@@ -36,6 +38,40 @@ def test_funnel_counts_every_stage_a_match_reached(login_as, make_user):
     assert (states["新匹配"], states["已婉拒"], states["已成交"]) == ("1", "1", "1")
     load = {r[0]: r[1:] for r in table(admin, "broker-load")[1:]}
     assert load[broker.name][0] == "1"  # the fresh match is its only open one
+
+
+def test_funnel_figures_on_a_known_history_come_from_one_aggregate_query(db, make_user):
+    broker = cover(make_user(Role.BROKER), "06")
+    won, closed, declined, untouched, fell_late, legacy = (make_match(make_need(title=f"需求{n}")) for n in range(6))
+    for step in ("contacted", "introduced", "roadshow", "negotiating"):
+        change_state(won, step, broker)
+    record_deal(won, broker, "transfer", "120", date(2026, 11, 2))
+    change_state(closed, "contacted", broker)
+    change_state(closed, "closed", broker)
+    change_state(declined, "declined", broker, reason="budget_mismatch")
+    for step in ("contacted", "introduced", "roadshow"):
+        change_state(fell_late, step, broker)
+    change_state(fell_late, "declined", broker, reason="budget_mismatch")
+    add_note(untouched, broker, "先观察")  # a history entry without a state
+    # imported without its history: only the current state tells how far it got
+    db.session.execute(db.delete(MatchEvent).filter_by(match_id=legacy.id))
+    legacy.state = MatchState.INTRODUCED
+    db.session.commit()
+
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        header, rows = funnel()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert rows == [["已匹配", 6], ["已联系", 4], ["已引荐", 3], ["已路演", 2], ["已成交", 1]]
+    # the events are counted in the database: one grouped query, not every event row read into Python
+    [query] = statements
+    assert "GROUP BY" in query and "max(" in query.lower()
 
 
 def test_listings_by_field_region_and_status(login_as):

@@ -63,17 +63,28 @@ def matches_by_state():
 
 def funnel():
     """Matches that ever reached each pipeline stage (from the event history and current state)."""
-    reached = {s: set() for s in PIPELINE}
-    rows = db.session.execute(db.select(MatchEvent.match_id, MatchEvent.to_state)
-                              .filter(MatchEvent.to_state.is_not(None))).all()
-    rows += db.session.execute(db.select(Match.id, Match.state)).all()
-    for match_id, state in rows:
-        if state in reached:
-            for stage in PIPELINE[:PIPELINE.index(state) + 1]:
-                reached[stage].add(match_id)
+    furthest = dict(db.session.execute(furthest_stage_counts()).all())  # pipeline index -> matches
     labels = {MatchState.NEW: "已匹配"}
-    stages = [s for s in PIPELINE if s != MatchState.NEGOTIATING]
-    return ["阶段", "匹配数"], [[labels.get(s, s.label), len(reached[s])] for s in stages]
+    rows = []
+    for stage in (s for s in PIPELINE if s != MatchState.NEGOTIATING):
+        index = PIPELINE.index(stage)
+        rows.append([labels.get(stage, stage.label), sum(n for rank, n in furthest.items() if rank >= index)])
+    return ["阶段", "匹配数"], rows
+
+
+def pipeline_rank(column):
+    """SQL: the PIPELINE index of a state column (NULL for declined, closed or no state)."""
+    return db.case({state: n for n, state in enumerate(PIPELINE)}, value=column)
+
+
+def furthest_stage_counts():
+    """SELECT (pipeline index, matches whose furthest stage it is), over events and current states."""
+    reached = db.union_all(
+        db.select(MatchEvent.match_id.label("match_id"), pipeline_rank(MatchEvent.to_state).label("rank")),
+        db.select(Match.id, pipeline_rank(Match.state))).subquery()
+    per_match = (db.select(db.func.max(reached.c.rank).label("furthest")).where(reached.c.rank.is_not(None))
+                 .group_by(reached.c.match_id).subquery())
+    return db.select(per_match.c.furthest, db.func.count()).group_by(per_match.c.furthest)
 
 
 def deal_amounts():
