@@ -38,9 +38,11 @@ class Config:
 
     # Accounts and security
     LOGIN_RATE_LIMIT = "10 per minute"
+    REGISTER_RATE_LIMIT = "10 per hour"  # registration attempts per IP (the form tells taken e-mails apart)
     RATELIMIT_STORAGE_URI = "memory://"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SAMESITE = "Lax"  # Flask-Login sets none by default
     WTF_CSRF_TIME_LIMIT = None
     PER_PAGE = 20
     EXPORT_LIMIT = 5000  # rows in one CSV export
