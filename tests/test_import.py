@@ -218,3 +218,21 @@ def test_upload_service_imports_into_the_chosen_organization(app, make_user, tmp
     assert report.created == 3 and {a.organization_id for a in achievements()} == {org.id}
     with pytest.raises(UnreadableFile):
         import_upload("achievements", b"\x00\x01", "up.xlsx", 0, admin)
+
+
+@pytest.mark.parametrize("trl", ["①", "²"])
+def test_a_circled_trl_rejects_its_row_and_keeps_the_good_ones(app, runner, tmp_path, login_as, trl):
+    bad = list(GOOD[0])
+    bad[HEADER.index("技术成熟度")] = trl
+    bad[HEADER.index("标题")] = "成熟度写成圆圈数字的成果"
+    path = write_csv(tmp_path / "trl.csv", [bad, GOOD[1]])
+    result = runner.invoke(args=["import", "achievements", path])
+    assert result.exit_code == 0, result.output
+    assert "第 2 行 [技术成熟度] 技术成熟度应为 1-9 的整数" in result.output
+    assert result.output.strip().splitlines()[-1] == "imported 1, rejected 1"
+    assert [a.title for a in achievements()] == [GOOD[1][1]]
+    with open(path, "rb") as fh:
+        page = login_as(Role.ADMIN).post("/import/", data={"kind": "achievements", "org_id": "0",
+                                                           "file": (fh, "trl.csv")},
+                                         content_type="multipart/form-data")
+    assert page.status_code == 200 and "技术成熟度应为 1-9 的整数" in page.get_data(as_text=True)

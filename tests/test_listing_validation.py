@@ -21,3 +21,20 @@ def test_overlong_contact_fields_get_a_chinese_error_on_their_field(app, field, 
     with pytest.raises(InvalidListing) as caught:
         clean_listing(ACHIEVEMENTS, achievement_data(**{field: value}))
     assert message in caught.value.errors[field]
+
+
+@pytest.mark.parametrize("value, expected", [("6", 6), (" 9 ", 9), ("１", 1), ("TRL", None), (7, 7)])
+def test_trl_accepts_ascii_and_full_width_digits_1_to_9(app, value, expected):
+    if expected is None:
+        with pytest.raises(InvalidListing):
+            clean_listing(ACHIEVEMENTS, achievement_data(trl=value))
+    else:
+        assert clean_listing(ACHIEVEMENTS, achievement_data(trl=value))["trl"] == expected
+
+
+@pytest.mark.parametrize("value", ["①", "²", "٣", "0", "10", "6.5", "-1"])
+def test_trl_that_only_looks_like_a_digit_gets_a_chinese_error(app, value):
+    with pytest.raises(InvalidListing) as caught:
+        clean_listing(ACHIEVEMENTS, achievement_data(trl=value))
+    assert caught.value.errors["trl"] == "技术成熟度应为 1-9 的整数"
+

@@ -193,3 +193,10 @@ def test_review_queue_scoped_to_broker_fields(app, login_as, make_user, db):
     assert energy.status == ListingStatus.PUBLISHED
     admin_queue = login_as(Role.ADMIN).get("/review/").get_data(as_text=True)
     assert seeds.title in admin_queue and energy.title not in admin_queue
+
+
+def test_circled_trl_posted_to_the_form_is_a_field_error_not_a_500(app, login_as):
+    page = login_as(Role.RESEARCHER).post("/achievements/new", data=form_post(achievement_data(trl="①")))
+    assert page.status_code == 422
+    assert "技术成熟度应为 1-9 的整数" in page.get_data(as_text=True)
+    assert app.extensions["sqlalchemy"].session.query(Achievement).count() == 0

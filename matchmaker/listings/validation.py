@@ -1,5 +1,6 @@
 """Validation of listing data shared by the forms, the import and the API: one set of rules."""
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal
 
@@ -150,15 +151,21 @@ def _amount(data: dict, name: str, label: str, errors: dict) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
+def _trl(value, errors: dict) -> int | None:
+    """TRL 1-9 from ASCII or full-width digits; "①", "²" and other look-alikes get a Chinese error."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    # NFKC only for full-width "１": it would also turn "①" and "²" into digits, which are not a TRL
+    if re.fullmatch(r"[1-9１-９]", text):
+        return int(unicodedata.normalize("NFKC", text))
+    errors["trl"] = "技术成熟度应为 1-9 的整数"
+    return None
+
+
 def _clean_achievement(data: dict, out: dict, errors: dict, today: date) -> None:
     out["industries"] = split_terms(data.get("industries"))[:20]
-    trl = data.get("trl")
-    if trl in (None, ""):
-        out["trl"] = None
-    elif str(trl).strip().isdigit() and 1 <= int(str(trl).strip()) <= 9:
-        out["trl"] = int(str(trl).strip())
-    else:
-        errors["trl"] = "技术成熟度应为 1-9"
+    out["trl"] = _trl(data.get("trl"), errors)
     mode = PriceMode.parse(data.get("price_mode") or PriceMode.NEGOTIABLE)
     if mode is None:
         errors["price_mode"] = f"未知的价格方式：{data.get('price_mode')}"
