@@ -46,6 +46,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     PER_PAGE = 20
     EXPORT_LIMIT = 5000  # rows in one CSV export
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # bytes in one request (import uploads); larger ones get 413
     PUBLIC_BASE_URL = "http://localhost:5000"  # absolute links in e-mails
     BOOTSTRAP_SERVE_LOCAL = True  # Bootstrap-Flask serves its bundled assets: never a CDN
 
