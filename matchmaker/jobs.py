@@ -69,16 +69,23 @@ def trigger_args(name: str, app: Flask) -> dict:
     return args if args is not None else {"hours": app.config["DIGEST_INTERVAL_HOURS"]}
 
 
-def run_periodic(app: Flask, name: str):
-    """Run (or enqueue) one periodic job in ``app``'s context, logging instead of dying on errors."""
+def run_periodic(app: Flask, name: str, quiet: bool = False) -> tuple[bool, object]:
+    """Run (or enqueue) one periodic job in ``app``'s context; return (succeeded, result or the error).
+
+    Errors are logged, never raised: one failing job must not stop the scheduler. ``quiet`` keeps the
+    traceback at DEBUG, for `worker --once`, which reports the failure in one line itself.
+    """
     with app.app_context():
         try:
             result = enqueue(PERIODIC_JOBS[name][0])
-            log.info("job %s: %s", name, result)
-            return result
-        except Exception:  # one failing job must not stop the scheduler
-            log.exception("periodic job %s failed", name)
-            return None
+        except Exception as error:
+            if quiet:
+                log.debug("periodic job %s failed", name, exc_info=True)
+            else:
+                log.exception("periodic job %s failed", name)
+            return False, error
+        log.info("job %s: %s", name, result)
+        return True, result
 
 
 def build_scheduler(app: Flask, blocking: bool = False):
@@ -123,8 +130,16 @@ def worker_command(once: bool, only: tuple[str, ...]) -> None:
     if only and not once:  # the scheduler always runs every job: a --job without --once would be ignored
         raise click.UsageError("--job 只能与 --once 一起使用")
     if once:
+        failed = []
         for name in only or PERIODIC_JOBS:
-            click.echo(f"{name}: {run_periodic(app, name)}")
+            ok, result = run_periodic(app, name, quiet=True)
+            if ok:
+                click.echo(f"{name}: {result}")
+            else:
+                failed.append(name)
+                click.echo(f"{name}: 失败 failed ({type(result).__name__}: {' '.join(str(result).split())[:300]})", err=True)
+        if failed:  # cron reads the exit code
+            raise SystemExit(1)
         return
     if "scheduler" in app.extensions:  # SCHEDULER_ENABLED also started one in-process: run only this one
         app.extensions.pop("scheduler").shutdown(wait=False)

@@ -62,8 +62,10 @@ def sync_listings(listings, snapshot: bool = False) -> bool:
             if snapshot:
                 index.save()
             state = IndexState.SYNCED
-        except Exception:  # any engine failure: the DB keeps the data, a later resync repairs the index
-            log.exception("indexing %d %s failed; marked for re-sync", len(rows), name)
+        except Exception as error:  # any engine failure: the DB keeps the data, a later resync repairs the index
+            log.warning("indexing %d %s failed (%s: %s); marked for re-sync",
+                        len(rows), name, type(error).__name__, error)
+            log.debug("indexing %s failed", name, exc_info=True)  # the traceback, for whoever turns DEBUG on
             _state()["failed_at"] = time.monotonic()
             state, ok = IndexState.PENDING, False
         for r in rows:
@@ -72,17 +74,26 @@ def sync_listings(listings, snapshot: bool = False) -> bool:
     return ok
 
 
-def resync_pending(kind_name: str | None = None, limit: int | None = None) -> int:
-    """Repair listings still marked PENDING (at most ``limit`` per kind); return how many were brought in step."""
+def resync(kind_name: str | None = None, limit: int | None = None) -> tuple[int, int]:
+    """Repair listings still marked PENDING (at most ``limit`` per kind); return (repaired, failed)."""
     names = [kind_name] if kind_name else list(KINDS)
-    repaired = 0
+    repaired = failed = 0
     for name in names:
         model = KINDS[name].model
         pending = db.select(model).where(model.index_state == IndexState.PENDING).order_by(model.id).limit(limit)
         rows = db.session.scalars(pending).all()
-        if rows and sync_listings(rows, snapshot=len(rows) > 50):
+        if not rows:
+            continue
+        if sync_listings(rows, snapshot=len(rows) > 50):
             repaired += len(rows)
-    return repaired
+        else:
+            failed += len(rows)
+    return repaired, failed
+
+
+def resync_pending(kind_name: str | None = None, limit: int | None = None) -> int:
+    """Repair listings still marked PENDING (at most ``limit`` per kind); return how many were brought in step."""
+    return resync(kind_name, limit)[0]
 
 
 def heal_if_needed(kind_name: str) -> None:

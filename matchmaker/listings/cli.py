@@ -2,7 +2,7 @@
 import click
 from flask.cli import with_appcontext
 
-from ..search_index import reindex_all, resync_pending
+from ..search_index import reindex_all, resync
 from .services import expire_needs
 
 
@@ -12,7 +12,11 @@ from .services import expire_needs
 def reindex_command(pending: bool):
     """Rebuild both search indexes from the database (heals listings marked PENDING)."""
     if pending:
-        click.echo(f"re-synced {resync_pending()} listings")
+        repaired, failed = resync()
+        if failed:  # cron reads the exit code: the rows stay PENDING for the next run
+            click.echo(f"re-synced {repaired} listings, failed {failed}（索引写入失败，仍待同步，详见日志）", err=True)
+            raise SystemExit(1)
+        click.echo(f"re-synced {repaired} listings")
         return
     counts = reindex_all(progress=True)
     click.echo(", ".join(f"{name}: {n} indexed" for name, n in counts.items()))
