@@ -1,5 +1,6 @@
 """Bulk import: encodings, XLSX, bad rows reported and never half-imported, re-import without duplicates."""
 import csv
+import re
 import io
 from datetime import date, timedelta
 
@@ -236,3 +237,57 @@ def test_a_circled_trl_rejects_its_row_and_keeps_the_good_ones(app, runner, tmp_
                                                            "file": (fh, "trl.csv")},
                                          content_type="multipart/form-data")
     assert page.status_code == 200 and "技术成熟度应为 1-9 的整数" in page.get_data(as_text=True)
+
+
+def damaged_xlsx(tmp_path, how: str) -> bytes:
+    """An .xlsx that is a valid zip but not a readable workbook."""
+    import zipfile
+
+    if how == "content_types":  # the zip holds only a [Content_Types].xml that is not XML
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("[Content_Types].xml", "<not xml")
+        return buf.getvalue()
+    book = Workbook()
+    book.active.append(HEADER)
+    book.active.append(GOOD[0])
+    book.save(tmp_path / "whole.xlsx")
+    src = zipfile.ZipFile(tmp_path / "whole.xlsx")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if how == "cut_sheet" and item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]  # the sheet's XML ends half-way through a tag
+            if how == "no_sheets" and item.filename == "xl/workbook.xml":
+                data = re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", data)
+            out.writestr(item, data)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("how", ["content_types", "cut_sheet", "no_sheets"])
+def test_a_damaged_xlsx_is_refused_in_chinese_by_cli_and_upload(app, runner, login_as, tmp_path, how):
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(damaged_xlsx(tmp_path, how))
+    result = runner.invoke(args=["import", "achievements", str(path)])
+    assert result.exit_code == 1 and "Excel 文件" in result.output, result.output
+    assert isinstance(result.exception, SystemExit)  # a ClickException, not an uncaught error
+    with open(path, "rb") as fh:
+        page = login_as(Role.ADMIN).post("/import/", data={"kind": "achievements", "org_id": "0",
+                                                           "file": (fh, "broken.xlsx")},
+                                         content_type="multipart/form-data")
+    assert page.status_code == 400 and "无法" in page.get_data(as_text=True) and "Excel 文件" in page.get_data(as_text=True)
+    assert achievements() == []
+
+
+def test_an_upload_over_the_size_limit_gets_a_chinese_413_page(app, login_as, tmp_path):
+    app.config["MAX_CONTENT_LENGTH"] = 2**20
+    path = write_csv(tmp_path / "big.csv", GOOD * 6000)
+    assert (tmp_path / "big.csv").stat().st_size > 2**20
+    with open(path, "rb") as fh:
+        page = login_as(Role.ADMIN).post("/import/", data={"kind": "achievements", "org_id": "0",
+                                                           "file": (fh, "big.csv")},
+                                         content_type="multipart/form-data")
+    assert page.status_code == 413
+    assert "超过了 1 MB 的上限" in page.get_data(as_text=True)
+    assert achievements() == []

@@ -42,10 +42,15 @@ def _xlsx_rows(raw: bytes) -> list[list]:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise UnreadableFile("无法打开 Excel 文件：请使用 .xlsx 格式") from exc
-    sheet = book.worksheets[0]
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    book.close()
-    return rows
+    except Exception as exc:  # broken XML (ParseError), a missing part...: openpyxl has no one error type
+        raise UnreadableFile("无法打开 Excel 文件：文件已损坏或不是有效的 .xlsx") from exc
+    try:
+        # read-only sheets parse lazily: a damaged sheet fails here, not in load_workbook
+        return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    except Exception as exc:
+        raise UnreadableFile("无法读取 Excel 文件：工作表已损坏或工作簿中没有工作表") from exc
+    finally:
+        book.close()
 
 
 def _norm(header) -> str:

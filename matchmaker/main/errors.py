@@ -1,5 +1,5 @@
 """App-wide error pages in Chinese, and JSON problems for the API."""
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -15,6 +15,7 @@ PROBLEMS = {
     404: ("not_found", "页面不存在", "您访问的页面不存在或已被删除。"),
     405: ("method_not_allowed", "请求方式不允许", "该页面不支持此请求方式。"),
     409: ("conflict", "操作冲突", "该操作与当前状态冲突。"),
+    413: ("payload_too_large", "文件过大", "上传的内容超过了大小上限，请拆分成几个较小的文件后分批上传。"),
     422: ("validation_error", "内容有误", "提交的内容未通过校验。"),
     429: ("too_many_requests", "操作过于频繁", "请求次数过多，请稍后（约一分钟）再试。"),
     500: ("server_error", "服务器开小差了", "服务器内部错误，我们已记录该问题，请稍后再试。"),
@@ -44,6 +45,13 @@ def http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
     return problem(error.code)
+
+
+@bp.app_errorhandler(413)
+def too_large(error):
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    size = f"{limit / 2**20:g} MB" if limit and limit >= 2**20 else f"{limit} 字节"
+    return problem(413, f"上传的内容超过了 {size} 的上限，请拆分成几个较小的文件后分批上传。" if limit else None)
 
 
 @bp.app_errorhandler(DomainError)
