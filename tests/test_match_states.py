@@ -243,6 +243,22 @@ def test_deal_form_with_an_absurd_amount_is_a_message_not_a_500(login_as):
     assert rows(Deal) == [] and match.state == S.NEGOTIATING
 
 
+def test_deal_form_names_the_bad_amount_even_for_a_signalling_nan(login_as):
+    broker = login_as(Role.BROKER)
+    cover(broker.user, "06")
+    match = make_match()
+    walk_to(match, S.NEGOTIATING, broker.user)
+    for amount in ("sNaN", "-sNaN", "-1", "abc"):
+        response = broker.post(f"/matches/{match.id}/deal", follow_redirects=True,
+                               data={"contract_type": "transfer", "amount": amount, "signed_on": "2026-11-01"})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and "合同金额应为" in page, (amount, response.status_code)
+    assert rows(Deal) == [] and match.state == S.NEGOTIATING
+    broker.post(f"/matches/{match.id}/deal", data={"contract_type": "transfer", "amount": "12.5",
+                                                   "signed_on": "2026-11-01"})
+    assert [str(d.amount) for d in rows(Deal)] == ["12.50"] and match.state == S.DEAL
+
+
 def test_manual_match_starts_only_from_published_listings(login_as, make_user):
     broker = login_as(Role.BROKER)
     pending = make_need(title="待审核的需求", status=ListingStatus.PENDING)

@@ -1,6 +1,6 @@
 """Forms of the broker's match page."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from models import ContractType, DeclineReason, MatchState
@@ -24,8 +24,8 @@ class NoteForm(FlaskForm):
 
 class DealForm(FlaskForm):
     contract_type = SelectField("合同类型", choices=ContractType.choices(), validators=[DataRequired()])
-    amount = DecimalField("合同金额（万元）", places=2, validators=[InputRequired(message="请填写金额"),
-                                                            NumberRange(min=0)])
+    # text, checked by services.parse_amount: DecimalField + NumberRange raised on "sNaN" (a 500)
+    amount = StringField("合同金额（万元）", validators=[InputRequired(message="请填写金额")])
     signed_on = DateField("签约日期", validators=[DataRequired(message="请填写签约日期")])
 
 
