@@ -1,4 +1,5 @@
 """A match's workflow: the state table, who may move it, notes, introductions and deals."""
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -48,6 +49,12 @@ def plain_text(value, field: str) -> str:
     return value.strip()
 
 
+def shown_value(value, limit: int = 50) -> str:
+    """What the user sent, as text for a message (JSON for lists and objects), cut to ``limit`` characters."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def may_work(user: User, match: Match) -> bool:
     """Admins, the assigned broker, and any broker while the match sits in the shared queue."""
     if user.has_role(Role.ADMIN):
@@ -71,9 +78,12 @@ def check_can_work(user: User, match: Match) -> None:
 def change_state(match: Match, to_state: MatchState | str, actor: User, reason: str | None = None,
                  note: str | None = None, commit: bool = True) -> Match:
     """Move ``match`` along TRANSITIONS; declining needs a reason (and text for "other")."""
-    to_state = MatchState.parse(to_state)
-    if to_state is None or to_state not in TRANSITIONS[match.state]:
-        raise InvalidTransition(f"不能从「{match.state.label}」变更为「{getattr(to_state, 'label', to_state)}」")
+    requested, to_state = to_state, MatchState.parse(to_state)
+    if to_state is None:
+        raise ValidationError(f"未知的状态：{shown_value(requested)}" if requested not in (None, "")
+                              else "请指定要变更的状态", field="state")
+    if to_state not in TRANSITIONS[match.state]:
+        raise InvalidTransition(f"不能从「{match.state.label}」变更为「{to_state.label}」")
     if to_state == S.DEAL and match.deal is None:
         raise ValidationError("请通过「记录成交」填写合同类型、金额和日期")
     check_can_work(actor, match)
