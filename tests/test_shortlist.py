@@ -111,3 +111,22 @@ def test_weekly_job_mails_each_broker_once_with_the_xlsx_attached(app, runner, w
     path.write_bytes(attachment.get_content())
     header, body = read_xlsx(path)
     assert header[-1] == "成果邮箱" and [r[3] for r in body] == ["最佳需求", "新鲜需求", "陈旧需求"]
+
+
+@pytest.mark.parametrize("week", ["9999-W52", "9998-W01", "1999-W52", "2025-W53", "2026-W00", "２０２６-W01"])
+def test_a_week_out_of_range_is_a_chinese_error_on_page_and_cli(app, login_as, runner, tmp_path, week):
+    page = login_as(Role.BROKER).get("/roadshows/shortlist", query_string={"week": week})
+    assert page.status_code == 422 and "年份 2000-2100" in page.get_data(as_text=True)
+    result = runner.invoke(args=["roadshow", "shortlist", "--week", week, "--out", str(tmp_path / "s.xlsx")])
+    assert result.exit_code == 2 and "年份 2000-2100" in result.output
+    assert not (tmp_path / "s.xlsx").exists()
+
+
+def test_a_week_with_stray_whitespace_is_trimmed_into_the_file_name(app, login_as, runner, tmp_path):
+    broker = login_as(Role.BROKER)
+    for raw in ("\n2026-W01", " 2026-w1\r"):
+        response = broker.get("/roadshows/shortlist/download", query_string={"week": raw, "format": "csv"})
+        assert response.status_code == 200
+        assert "roadshow-shortlist-2026-W01-public.csv" in response.headers["Content-Disposition"]
+    result = runner.invoke(args=["roadshow", "shortlist", "--week", " 2026-w1 ", "--out", str(tmp_path / "s.csv")])
+    assert result.exit_code == 0 and "Shortlist 2026-W01 (public)" in result.output

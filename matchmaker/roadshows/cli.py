@@ -5,7 +5,7 @@ import click
 from flask.cli import AppGroup
 
 from ..listings.taxonomy import resolve_field
-from .shortlist import AUDIENCES, export_shortlist, parse_iso_week
+from .shortlist import AUDIENCES, export_shortlist, normalize_week
 
 roadshow_cli = AppGroup("roadshow", help="Roadshows (路演) and the weekly shortlist.")
 
@@ -20,9 +20,9 @@ roadshow_cli = AppGroup("roadshow", help="Roadshows (路演) and the weekly shor
 def shortlist_command(week: str, field_code: str | None, audience: str, limit: int, out: str) -> None:
     """Rank the week's best matches not yet presented and write them to --out."""
     try:
-        parse_iso_week(week)
-    except ValueError:
-        raise click.BadParameter("周次格式应为 YYYY-Www，例如 2026-W47", param_hint="--week") from None
+        week = normalize_week(week)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--week") from None
     if field_code is not None:
         code = resolve_field(field_code)
         if code is None:

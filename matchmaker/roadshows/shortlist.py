@@ -1,6 +1,7 @@
 """The weekly roadshow shortlist: the week's best matches not yet presented, as XLSX or CSV."""
 from datetime import date, datetime, time, timedelta
 import os
+import re
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +23,10 @@ PUBLIC_COLUMNS = ("序号", "匹配度", "技术领域", "需求标题", "需求
                   "技术经理人", "状态", "匹配日期")
 CONTACT_COLUMNS = ("需求联系人", "需求电话", "需求邮箱", "成果联系人", "成果电话", "成果邮箱")
 AUDIENCES = ("public", "broker")
+# years a shortlist week may name: far inside date's range, so the week's end never overflows
+WEEK_YEARS = (2000, 2100)
+WEEK_RE = re.compile(r"([0-9]{4})-W([0-9]{1,2})")
+WEEK_ERROR = f"周次格式应为 YYYY-Www，例如 2026-W47（年份 {WEEK_YEARS[0]}-{WEEK_YEARS[1]}）"
 
 
 def iso_week(day: date) -> str:
@@ -31,12 +36,20 @@ def iso_week(day: date) -> str:
 
 
 def parse_iso_week(text: str) -> tuple[date, date]:
-    """(Monday, Sunday) of an ISO week written 'YYYY-Www'; ValueError when malformed."""
-    year, sep, week = (text or "").strip().upper().partition("-W")
-    if not sep:
-        raise ValueError(f"not an ISO week: {text!r}")
-    monday = date.fromisocalendar(int(year), int(week), 1)
+    """(Monday, Sunday) of an ISO week written 'YYYY-Www'; ValueError with a Chinese message otherwise."""
+    found = WEEK_RE.fullmatch((text or "").strip().upper())
+    try:
+        if not found or not WEEK_YEARS[0] <= int(found[1]) <= WEEK_YEARS[1]:
+            raise ValueError
+        monday = date.fromisocalendar(int(found[1]), int(found[2]), 1)
+    except ValueError:  # also week 0, week 53 of a 52-week year
+        raise ValueError(WEEK_ERROR) from None
     return monday, monday + timedelta(days=6)
+
+
+def normalize_week(text: str) -> str:
+    """The canonical 'YYYY-Www' of an accepted week (trimmed, zero-padded); ValueError otherwise."""
+    return iso_week(parse_iso_week(text)[0])
 
 
 def presented_match_ids() -> set[int]:

@@ -16,7 +16,7 @@ from ..security import STAFF, role_required
 from .forms import PresentationForm, RoadshowForm, StatusForm
 from .services import (add_item_by_ids, all_roadshows, can_change_roadshow, check_roadshow_owner, create_roadshow,
                        get_roadshow, move_item, record_presentation, remove_item, set_roadshow_status)
-from .shortlist import AUDIENCES, export_shortlist, iso_week, parse_iso_week, shortlist_matches
+from .shortlist import AUDIENCES, export_shortlist, iso_week, normalize_week, shortlist_matches
 MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
              "csv": "text/csv; charset=utf-8"}
 
@@ -112,11 +112,10 @@ def status(roadshow_id: int):
 
 def shortlist_args() -> tuple[str, str | None, str]:
     """(week, field, audience) from the query string; the week defaults to the current one."""
-    week = request.args.get("week") or iso_week(date.today())
     try:
-        parse_iso_week(week)
-    except ValueError:
-        raise ValidationError("周次格式应为 YYYY-Www，例如 2026-W47", field="week") from None
+        week = normalize_week(request.args.get("week") or iso_week(date.today()))
+    except ValueError as error:
+        raise ValidationError(str(error), field="week") from None
     audience = request.args.get("audience", "public")
     return week, request.args.get("field") or None, audience if audience in AUDIENCES else "public"
 
