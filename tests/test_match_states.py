@@ -267,3 +267,62 @@ def test_manual_match_starts_only_from_published_listings(login_as, make_user):
     assert broker.get(f"/matches/new?achievement_id={withdrawn.id}").status_code == 404
     admin = login_as(Role.ADMIN)  # admins may review pending listings, but not pair them
     assert admin.get(f"/matches/new?need_id={pending.id}").status_code == 404
+
+
+@pytest.fixture
+def withdrawn_side(worked):
+    """The worked match, contacted, after its achievement was withdrawn and its need closed by their owners."""
+    from matchmaker.listings.services import close_listing, withdraw_listing
+
+    match, broker, researcher, enterprise = worked
+    change_state(match, S.CONTACTED, broker)
+    withdraw_listing(match.achievement, researcher)
+    close_listing(match.need, enterprise)
+    return match, broker, researcher, enterprise
+
+
+def test_a_match_whose_side_left_the_market_can_only_be_closed_or_declined(login_as, withdrawn_side):
+    match, broker, researcher, enterprise = withdrawn_side
+    api = login_as(Role.ADMIN)
+    response = api.post(f"/api/v1/matches/{match.id}/state", json={"state": "introduced"})
+    assert response.status_code == 409 and response.json["message"] == "成果或需求已下架，只能关闭或婉拒此匹配"
+    assert match.state == S.CONTACTED
+    assert rows(Notification, kind="introduction") == [] and rows(OutboxEmail, to_addr=researcher.email) == []
+    assert api.get(f"/api/v1/matches/{match.id}").json["allowed_moves"] == ["declined", "closed"]
+    assert api.post(f"/api/v1/matches/{match.id}/state", json={"state": "closed"}).status_code == 200
+    assert match.state == S.CLOSED
+
+
+def test_one_unpublished_side_is_enough_to_stop_a_match_and_a_deal(db, worked):
+    from matchmaker.listings.services import expire_needs
+
+    match, broker, *_ = worked
+    walk_to(match, S.NEGOTIATING, broker)
+    match.need.deadline = date(2020, 1, 1)
+    db.session.commit()
+    assert expire_needs() == [match.need]
+    with pytest.raises(InvalidTransition, match="已下架"):
+        record_deal(match, broker, "transfer", "10", date.today())
+    db.session.rollback()
+    assert rows(Deal) == [] and match.state == S.NEGOTIATING
+    change_state(match, S.DECLINED, broker, reason="budget_mismatch")
+    assert match.state == S.DECLINED
+
+
+def test_an_introduced_match_with_a_withdrawn_side_does_not_go_on_a_roadshow(login_as, make_user):
+    from datetime import datetime, timedelta
+
+    from matchmaker.listings.services import withdraw_listing
+    from matchmaker.roadshows.services import create_roadshow
+    from models import RoadshowItem
+
+    broker = login_as(Role.BROKER)
+    cover(broker.user, "06")
+    researcher = make_user(Role.RESEARCHER)
+    match = make_match(achievement=make_achievement(owner=researcher))
+    walk_to(match, S.INTRODUCED, broker.user)
+    withdraw_listing(match.achievement, researcher)
+    roadshow = create_roadshow(broker.user, "周五路演", datetime.now() + timedelta(days=1), place="成都")
+    page = broker.post("/roadshows/items", data={"roadshow_id": roadshow.id, "match_id": match.id},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "成果或需求已下架" in page and match.state == S.INTRODUCED and rows(RoadshowItem) == []

@@ -3,8 +3,8 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from models import (Achievement, ContractType, Deal, DeclineReason, Match, MatchEvent, MatchNote, MatchState, Need,
-                    Role, User)
+from models import (Achievement, ContractType, Deal, DeclineReason, ListingStatus, Match, MatchEvent, MatchNote,
+                    MatchState, Need, Role, User)
 
 from ..audit import record_audit
 from ..errors import Forbidden, InvalidTransition, NotFound, ValidationError
@@ -14,6 +14,9 @@ from ..notifications.services import link_to, notify
 from .assignment import OPEN_STATES, set_broker
 
 S = MatchState
+# Reachable from every open state, and the only moves left once the need or achievement left the market.
+ENDING_STATES = (S.DECLINED, S.CLOSED)
+UNPUBLISHED_MESSAGE = "成果或需求已下架，只能关闭或婉拒此匹配"
 # The one table of allowed moves; DECLINED and CLOSED are reachable from every open state.
 TRANSITIONS: dict[MatchState, tuple[MatchState, ...]] = {
     S.NEW: (S.CONTACTED,),
@@ -26,7 +29,7 @@ TRANSITIONS: dict[MatchState, tuple[MatchState, ...]] = {
     S.CLOSED: (),
 }
 for _state in OPEN_STATES:
-    TRANSITIONS[_state] += (S.DECLINED, S.CLOSED)
+    TRANSITIONS[_state] += ENDING_STATES
 
 # The funnel order, used by statistics and the shortlist ("not yet presented").
 PIPELINE = (S.NEW, S.CONTACTED, S.INTRODUCED, S.ROADSHOW, S.NEGOTIATING, S.DEAL)
@@ -62,9 +65,23 @@ def may_work(user: User, match: Match) -> bool:
     return user.has_role(Role.BROKER) and match.broker_id in (None, user.id)
 
 
+def both_published(match: Match) -> bool:
+    """Whether the need and the achievement are both still on the market (published)."""
+    return match.need.status == ListingStatus.PUBLISHED and match.achievement.status == ListingStatus.PUBLISHED
+
+
+def check_can_advance(match: Match) -> None:
+    """Raise InvalidTransition unless both sides are published: a match only moves on between live listings."""
+    if not both_published(match):
+        raise InvalidTransition(UNPUBLISHED_MESSAGE)
+
+
 def allowed_moves(user: User, match: Match) -> tuple[MatchState, ...]:
-    """The states ``user`` may move ``match`` to (empty when they may not work it)."""
-    return TRANSITIONS[match.state] if may_work(user, match) else ()
+    """The states ``user`` may move ``match`` to (empty when they may not work it; only ending it once a side left)."""
+    if not may_work(user, match):
+        return ()
+    moves = TRANSITIONS[match.state]
+    return moves if both_published(match) else tuple(s for s in moves if s in ENDING_STATES)
 
 
 def check_can_work(user: User, match: Match) -> None:
@@ -84,6 +101,8 @@ def change_state(match: Match, to_state: MatchState | str, actor: User, reason: 
                               else "请指定要变更的状态", field="state")
     if to_state not in TRANSITIONS[match.state]:
         raise InvalidTransition(f"不能从「{match.state.label}」变更为「{to_state.label}」")
+    if to_state not in ENDING_STATES:
+        check_can_advance(match)
     if to_state == S.DEAL and match.deal is None:
         raise ValidationError("请通过「记录成交」填写合同类型、金额和日期")
     check_can_work(actor, match)
@@ -154,6 +173,7 @@ def record_deal(match: Match, actor: User, contract_type: ContractType | str, am
         raise ValidationError("请填写签约日期", field="signed_on")
     if S.DEAL not in TRANSITIONS[match.state]:
         raise InvalidTransition(f"「{match.state.label}」状态下不能记录成交，请先进入洽谈")
+    check_can_advance(match)
     check_can_work(actor, match)
     deal = Deal(match=match, contract_type=contract, amount=parse_amount(amount), signed_on=signed_on,
                 recorded_by_id=actor.id)
