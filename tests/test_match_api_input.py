@@ -41,3 +41,42 @@ def test_a_known_but_disallowed_state_still_names_both_states(broker):
     match = make_match()
     response = broker.post(f"/api/v1/matches/{match.id}/state", json={"state": "deal"})
     assert response.status_code == 409 and response.json["message"] == "不能从「新匹配」变更为「已成交」"
+
+
+WRITE_ENDPOINTS = ["state", "notes"]  # every JSON write endpoint under /api/v1
+
+
+@pytest.mark.parametrize("path", WRITE_ENDPOINTS)
+@pytest.mark.parametrize("data", ['{"body": "x"', '{"state": "closed",}', "{'state': 'closed'}", b"\xff\xfe{}"])
+def test_unparseable_json_is_a_400_not_an_empty_body(broker, path, data):
+    match = make_match()
+    response = broker.post(f"/api/v1/matches/{match.id}/{path}", data=data, content_type="application/json")
+    assert response.status_code == 400 and response.is_json
+    assert response.json["message"] == "请求体不是有效的 JSON"
+    assert match.state == S.NEW and match.notes == []
+
+
+@pytest.mark.parametrize("path", WRITE_ENDPOINTS)
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
+def test_a_body_not_sent_as_json_is_a_415(broker, path, content_type):
+    match = make_match()
+    response = broker.post(f"/api/v1/matches/{match.id}/{path}", data='{"state": "closed", "body": "x"}',
+                           content_type=content_type)
+    assert response.status_code == 415 and response.is_json
+    assert response.json["message"] == "请以 application/json 提交"
+    assert match.state == S.NEW and match.notes == []
+
+
+def test_well_formed_json_still_works_including_a_charset(broker):
+    match = make_match()
+    note = broker.post(f"/api/v1/matches/{match.id}/notes", data='{"body": "已电话联系企业"}',
+                       content_type="application/json; charset=utf-8")
+    assert note.status_code == 201 and note.json["body"] == "已电话联系企业"
+    assert broker.post(f"/api/v1/matches/{match.id}/state", json={"state": "closed"}).status_code == 200
+    assert match.state == S.CLOSED
+
+
+def test_json_null_is_not_an_object(broker):
+    match = make_match()
+    response = broker.post(f"/api/v1/matches/{match.id}/notes", data="null", content_type="application/json")
+    assert response.status_code == 422 and response.json["message"] == "请求体必须是 JSON 对象"

@@ -1,11 +1,12 @@
 """JSON endpoints for the broker queue: list, read, change state, add a note."""
 from flask import current_app, jsonify, request
 from flask_login import current_user
+from werkzeug.exceptions import BadRequest
 
 from models import Match
 
 from . import bp
-from ..errors import ValidationError
+from ..errors import DomainError, ValidationError
 from ..extensions import db
 from ..matches.queue import QueueFilter, queue_query
 from ..matches.services import add_note, allowed_moves, change_state, get_match
@@ -13,11 +14,25 @@ from ..params import page_arg
 from ..security import STAFF, role_required
 
 
+class UnsupportedMediaType(DomainError):
+    status_code = 415
+
+
+class MalformedBody(DomainError):
+    status_code = 400
+
+
 def json_object() -> dict:
-    """The request's JSON body as a dict ({} when absent or unparsable); 422 for arrays, strings, numbers."""
-    body = request.get_json(silent=True)
-    if body is None:
+    """The request's JSON body as a dict ({} when empty); 415 unless sent as JSON, 400 when it does not parse,
+    422 for arrays, strings, numbers and null."""
+    if not request.get_data(cache=True).strip():
         return {}
+    if not request.is_json:
+        raise UnsupportedMediaType("请以 application/json 提交")
+    try:
+        body = request.get_json()
+    except BadRequest:  # truncated, not JSON at all, or not UTF-8: never read it as an empty body
+        raise MalformedBody("请求体不是有效的 JSON") from None
     if not isinstance(body, dict):
         raise ValidationError("请求体必须是 JSON 对象")
     return body
