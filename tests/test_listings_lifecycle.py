@@ -5,7 +5,7 @@ import pytest
 
 from matchmaker.extensions import db as _db
 from matchmaker.errors import Forbidden, InvalidTransition, ValidationError
-from matchmaker.listings import services
+from matchmaker.listings import queries, services
 from matchmaker.listings.kinds import ACHIEVEMENTS, NEEDS
 from matchmaker.listings.validation import InvalidListing, normalize_patent_number
 from matchmaker.search_index import forget_indexes, get_index, resync_pending
@@ -121,7 +121,7 @@ def test_withdraw_and_close_take_a_listing_out_of_search(app, make_user):
         services.submit_listing(ach, owner)
 
 
-def test_editing_a_published_listing_reindexes_it_and_keeps_it_published(app, make_user):
+def test_a_public_edit_of_a_published_listing_goes_back_to_review_until_approved(app, make_user):
     owner, admin = make_user(Role.RESEARCHER), make_user(Role.ADMIN)
     ach = published("achievements", owner, admin)
     index = get_index("achievements")
@@ -132,10 +132,38 @@ def test_editing_a_published_listing_reindexes_it_and_keeps_it_published(app, ma
     assert "钠离子" not in shared("钠离子")
     services.update_listing(ach, owner, achievement_data(title="钠离子电池正极材料低成本制备技术",
                                                          keywords="钠离子电池，正极材料"))
-    assert ach.status == ListingStatus.PUBLISHED and ach.index_state == IndexState.SYNCED
-    assert "钠离子" in shared("钠离子")
+    assert ach.status == ListingStatus.PENDING and ach.index_state == IndexState.SYNCED
+    assert str(ach.id) not in indexed_ids("achievements")
+    assert app.test_client().get(f"/achievements/{ach.id}").status_code == 404
+    assert ach in queries.review_queue(ACHIEVEMENTS, admin)
     [entry] = audit(action="achievement.update")
-    assert "title" in entry.detail["fields"]
+    assert entry.detail["fields"] == ["title", "keywords"]
+    assert (entry.detail["from"], entry.detail["to"]) == ("published", "pending")
+    services.approve_listing(ach, admin)
+    assert ach.status == ListingStatus.PUBLISHED and "钠离子" in shared("钠离子")
+
+
+@pytest.mark.parametrize("kind_name,changes", [
+    ("achievements", {"summary": achievement_data()["summary"] + "另可用于低温储能场景。"}),
+    ("achievements", {"ip_items": []}),
+    ("achievements", {"field_code": "0602"}),
+    ("needs", {"indicators": "预警提前量不少于 10 分钟"}),
+])
+def test_every_public_field_edit_needs_review(app, make_user, kind_name, changes):
+    owner = make_user(Role.RESEARCHER if kind_name == "achievements" else Role.ENTERPRISE)
+    listing = published(kind_name, owner, make_user(Role.ADMIN))
+    data = achievement_data(**changes) if kind_name == "achievements" else need_data(**changes)
+    services.update_listing(listing, owner, data)
+    assert listing.status == ListingStatus.PENDING
+
+
+def test_editing_only_private_fields_keeps_a_listing_published(app, make_user):
+    owner, admin = make_user(Role.RESEARCHER), make_user(Role.ADMIN)
+    ach = published("achievements", owner, admin)
+    services.update_listing(ach, owner, achievement_data(contact_phone="028-85409999", team="王教授团队"))
+    assert ach.status == ListingStatus.PUBLISHED and str(ach.id) in indexed_ids("achievements")
+    [entry] = audit(action="achievement.update")
+    assert entry.detail["fields"] == ["contact_phone", "team"] and "to" not in entry.detail
 
 
 def test_pending_listing_cannot_be_edited(app, make_user):

@@ -200,3 +200,17 @@ def test_circled_trl_posted_to_the_form_is_a_field_error_not_a_500(app, login_as
     assert page.status_code == 422
     assert "技术成熟度应为 1-9 的整数" in page.get_data(as_text=True)
     assert app.extensions["sqlalchemy"].session.query(Achievement).count() == 0
+
+
+def test_edit_page_of_a_published_listing_warns_that_public_changes_need_review(app, login_as, make_user):
+    client = login_as(Role.RESEARCHER)
+    ach = published("achievements", client.user, make_user(Role.ADMIN))
+    form = client.get(f"/achievements/{ach.id}/edit").get_data(as_text=True)
+    assert "修改标题、简介等公开内容后需重新审核，审核通过前将暂时下架" in form
+    page = client.post(f"/achievements/{ach.id}/edit", data=form_post(achievement_data(title="固态电池电解质新工艺")),
+                       follow_redirects=True)
+    assert "已重新提交审核" in page.get_data(as_text=True)
+    assert ach.status == ListingStatus.PENDING
+    assert app.test_client().get(f"/achievements/{ach.id}").status_code == 404
+    draft = services.create_listing(ACHIEVEMENTS, client.user, achievement_data())
+    assert "需重新审核" not in client.get(f"/achievements/{draft.id}/edit").get_data(as_text=True)

@@ -4,7 +4,7 @@ import pytest
 from matchmaker.errors import Conflict
 from matchmaker.listings import services
 from matchmaker.matches.matching import create_manual_match
-from models import Match, MatchOrigin, Role
+from models import ListingStatus, Match, MatchOrigin, Role
 
 from listing_data import published
 from match_data import rows
@@ -21,11 +21,13 @@ def people(app, make_user):
     return make_user(Role.RESEARCHER), make_user(Role.ENTERPRISE), make_user(Role.ADMIN)
 
 
-def edit(listing, actor, **changes):
-    """Save an edit through the real service, as the edit form would (all fields, some changed)."""
+def edit(listing, actor, reviewer, **changes):
+    """Save an edit as the edit form would (all fields, some changed); it goes back to review: approve it."""
     data = services.listing_values(listing)
     data.update(changes)
-    return services.update_listing(listing, actor, data)
+    services.update_listing(listing, actor, data)
+    assert listing.status == ListingStatus.PENDING
+    return services.approve_listing(listing, reviewer)
 
 
 def pairs() -> set[tuple[int, int]]:
@@ -68,19 +70,19 @@ def test_both_directions_and_no_duplicate_pair(people):
     assert rows(Match) == []
     battery = published("achievements", researcher, admin)  # achievement -> needs finds the need
     assert pairs() == {(need.id, battery.id)}
-    edit(need, enterprise, title=need.title + "（更新）")  # need -> achievements again
-    edit(battery, researcher, title=battery.title + "（更新）")
+    edit(need, enterprise, admin, title=need.title + "（更新）")  # need -> achievements again
+    edit(battery, researcher, admin, title=battery.title + "（更新）")
     assert pairs() == {(need.id, battery.id)}
     assert len(rows(Match)) == 1
 
 
-def test_editing_a_listing_re_matches_it(people):
+def test_editing_a_listing_re_matches_it_once_the_edit_is_approved(people):
     researcher, enterprise, admin = people
     published("achievements", researcher, admin)
     rice = published("achievements", researcher, admin, **RICE)
     need = published("needs", enterprise, admin)
     assert rice.id not in {a for _, a in pairs()}
-    edit(need, enterprise, title="抗旱水稻新品种引进需求",
+    edit(need, enterprise, admin, title="抗旱水稻新品种引进需求",
          description="丘陵地区缺水，需要抗旱稳产的水稻新品种及配套育种技术。",
          keywords="水稻，抗旱，育种", indicators="节水 20% 以上", field_code="0401")
     assert (need.id, rice.id) in pairs()
