@@ -7,7 +7,7 @@ from .enums import (
 )
 from .taxonomy import TechField, read_taxonomy_file
 from .organization import Organization, is_valid_credit_code
-from .user import BrokerCoverage, User
+from .user import BrokerCoverage, Membership, User
 from .achievement import Achievement, IPItem
 from .need import Need
 from .match import Deal, Match, MatchEvent, MatchNote

@@ -1,12 +1,26 @@
-"""Users, their role, and a broker's coverage (fields and regions)."""
+"""Users, their role, their membership of an organization, and a broker's coverage (fields and regions)."""
 from datetime import datetime
+import secrets
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .base import Base, TimestampMixin, enum_column
-from .enums import Role
+from .enums import LabeledEnum, Role
+
+
+class Membership(LabeledEnum):
+    """Whether the organization (an admin for it) has accepted the user as its member."""
+
+    CONFIRMED = "confirmed", "已确认"
+    PENDING = "pending", "待确认"
+    REJECTED = "rejected", "未通过"
+
+
+def new_session_token() -> str:
+    """A fresh random token; changing it ends every session and remember-me cookie of the user."""
+    return secrets.token_urlsafe(24)
 
 
 class User(TimestampMixin, Base):
@@ -19,7 +33,10 @@ class User(TimestampMixin, Base):
     phone: Mapped[str | None] = mapped_column(sa.String(32))  # private
     role: Mapped[Role] = enum_column(Role, index=True)
     organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organization.id"), index=True)
+    # Joining an existing organization at registration waits for an admin; every other way in is confirmed.
+    membership: Mapped[Membership] = enum_column(Membership, default=Membership.CONFIRMED)
     active: Mapped[bool] = mapped_column(default=True)
+    session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
     last_login_at: Mapped[datetime | None]
 
     organization = relationship("Organization", back_populates="members")
@@ -39,7 +56,24 @@ class User(TimestampMixin, Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """"<id>:<session token>": what the session and the remember-me cookie hold."""
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Invalidate every session and remember-me cookie issued so far (caller commits)."""
+        self.session_token = new_session_token()
+
+    @property
+    def membership_pending(self) -> bool:
+        """True while an admin has not yet confirmed the user's membership of their organization."""
+        return self.organization_id is not None and self.membership != Membership.CONFIRMED
+
+    @property
+    def can_submit(self) -> bool:
+        """May send listings to review: a confirmed member of a verified organization (or of none)."""
+        if self.membership != Membership.CONFIRMED:
+            return False
+        return self.organization is None or self.organization.verified
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of ``password``."""

@@ -113,7 +113,7 @@ def login_as(app, make_user):
         user = make_user(role, **kwargs)
         c = app.test_client()
         with c.session_transaction() as sess:
-            sess["_user_id"] = str(user.id)
+            sess["_user_id"] = user.get_id()
             sess["_fresh"] = True
         c.user = user
         return c

@@ -47,7 +47,7 @@ def test_others_never_see_the_manual_match_link(app, listings, client, login_as)
     achievement, need = listings
     owner = app.test_client()  # the achievement's own researcher
     with owner.session_transaction() as sess:
-        sess["_user_id"] = str(achievement.owner.id)
+        sess["_user_id"] = achievement.owner.get_id()
     viewers = [client, owner, login_as(Role.ENTERPRISE), login_as(Role.RESEARCHER)]
     for viewer in viewers:
         for url in (f"/achievements/{achievement.id}", f"/needs/{need.id}"):

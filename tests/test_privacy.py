@@ -41,7 +41,7 @@ def test_owners_do_not_see_the_other_sides_contacts_in_their_matches_panel(app, 
     ach, need = pair
     client = app.test_client()
     with client.session_transaction() as sess:
-        sess["_user_id"] = str(ach.owner_id)
+        sess["_user_id"] = ach.owner.get_id()
     panel = client.get(f"/achievements/{ach.id}").get_data(as_text=True)
     assert need.title in panel and "wang.secret@example.com" not in panel and "王经理" not in panel
 

@@ -59,7 +59,7 @@ def test_rejection_on_the_review_page_reaches_the_owners_notification_center(mak
     reviewer.post(f"/review/needs/{listing.id}/reject", data={"reason": "需求描述过于笼统"})
     viewer = app.test_client()
     with viewer.session_transaction() as sess:
-        sess["_user_id"] = str(owner.id)
+        sess["_user_id"] = owner.get_id()
     page = viewer.get("/notifications/").get_data(as_text=True)
     assert f"您的技术需求《{listing.title}》未通过审核" in page and "需求描述过于笼统" in page
     assert viewer.get("/notifications/unread-count").get_json() == {"unread": 1}

@@ -101,7 +101,7 @@ def client_for(app, user):
     c = app.test_client()
     if user is not None:
         with c.session_transaction() as sess:
-            sess["_user_id"] = str(user.id)
+            sess["_user_id"] = user.get_id()
             sess["_fresh"] = True
     return c
 

@@ -96,6 +96,6 @@ def test_printed_logins_sign_in_through_the_login_form(app, db, seeded):
         response = client.post("/auth/login", data={"email": user.email, "password": password})
         assert response.status_code == 302, user.email
         with client.session_transaction() as session:
-            assert session.get("_user_id") == str(user.id)
+            assert session.get("_user_id") == user.get_id()
     refused = app.test_client().post("/auth/login", data={"email": logins[0][0], "password": "wrong-password"})
     assert refused.status_code != 302

@@ -1,11 +1,12 @@
-"""Admin operations: organization verification, user activation, broker accounts."""
+"""Admin operations: organization verification, membership confirmation, user activation, broker accounts."""
 import sqlalchemy as sa
 
 from ..audit import record_audit
 from ..auth.services import new_account
 from ..errors import DomainError, Forbidden, NotFound, ValidationError
 from ..extensions import db
-from models import REGIONS, AuditLog, BrokerCoverage, Organization, OrgKind, Role, TechField, User, utcnow
+from models import (REGIONS, AuditLog, BrokerCoverage, Membership, Organization, OrgKind, Role, TechField, User,
+                    utcnow)
 
 
 def get_or_404(model, ident: int):
@@ -32,7 +33,28 @@ def set_user_active(actor: User, user_id: int, active: bool) -> User:
     if user.id == actor.id and not active:
         raise Forbidden("不能停用自己的账号。")
     user.active = active
+    if not active:
+        user.end_sessions()  # a later re-activation must not revive the old cookies
     record_audit(actor, "user.activate" if active else "user.deactivate", user, email=user.email)
+    db.session.commit()
+    return user
+
+
+def pending_members() -> list[User]:
+    """Users waiting for an admin to confirm that they belong to the organization they named, oldest first."""
+    return list(db.session.scalars(
+        sa.select(User).where(User.membership == Membership.PENDING, User.organization_id.is_not(None))
+        .order_by(User.created_at, User.id)))
+
+
+def decide_membership(actor: User, user_id: int, confirm: bool) -> User:
+    """Confirm (or refuse) a user's membership of their organization; only a confirmed member may submit."""
+    user = get_or_404(User, user_id)
+    if user.organization is None:
+        raise ValidationError("该用户未申请加入任何机构。")
+    user.membership = Membership.CONFIRMED if confirm else Membership.REJECTED
+    record_audit(actor, "user.membership_confirm" if confirm else "user.membership_reject", user,
+                 email=user.email, organization_id=user.organization_id, organization=user.organization.name)
     db.session.commit()
     return user
 

@@ -4,8 +4,8 @@ from flask_login import current_user
 
 from . import bp
 from .forms import BrokerForm
-from .services import (create_broker, organizations_page, recent_audit, service_organizations,
-                       set_organization_verified, set_user_active, top_fields, users_page)
+from .services import (create_broker, decide_membership, organizations_page, pending_members, recent_audit,
+                       service_organizations, set_organization_verified, set_user_active, top_fields, users_page)
 from ..errors import DomainError
 from ..formtools import attach_error, safe_next
 from ..main.services import admin_dashboard
@@ -31,7 +31,8 @@ def toggle(service, ident: int, flag: str, message, default_endpoint: str):
 @role_required(Role.ADMIN)
 def index():
     """The admin dashboard."""
-    return render_template("admin/index.html", data=admin_dashboard(), audit=recent_audit())
+    return render_template("admin/index.html", data=admin_dashboard(), audit=recent_audit(),
+                           pending=len(pending_members()))
 
 
 @bp.route("/users")
@@ -40,7 +41,7 @@ def users():
     """All accounts, filterable by role."""
     role = request.args.get("role") or None
     page = users_page(role, page_arg(), current_app.config["PER_PAGE"])
-    return render_template("admin/users.html", page=page, role=role, roles=Role)
+    return render_template("admin/users.html", page=page, role=role, roles=Role, pending=pending_members())
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
@@ -49,6 +50,15 @@ def user_active(user_id: int):
     """Activate or deactivate an account."""
     return toggle(set_user_active, user_id, "active",
                   lambda user, on: f"已{'启用' if on else '停用'}账号 {user.email}。", "admin.users")
+
+
+@bp.route("/users/<int:user_id>/membership", methods=["POST"])
+@role_required(Role.ADMIN)
+def user_membership(user_id: int):
+    """Confirm or refuse a pending member of an organization."""
+    return toggle(decide_membership, user_id, "confirm",
+                  lambda user, on: f"已{'确认' if on else '拒绝'} {user.name}（{user.email}）加入「{user.organization.name}」。",
+                  "admin.users")
 
 
 @bp.route("/brokers/new", methods=["GET", "POST"])

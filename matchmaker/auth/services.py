@@ -7,7 +7,7 @@ from email_validator import EmailNotValidError, validate_email
 from ..audit import record_audit
 from ..errors import Conflict, DomainError, ValidationError
 from ..extensions import db
-from models import REGIONS, Organization, OrgKind, Role, User, is_valid_credit_code, utcnow
+from models import REGIONS, Membership, Organization, OrgKind, Role, User, is_valid_credit_code, utcnow
 
 # Which organization kinds a self-registered role may belong to.
 ROLE_ORG_KINDS = {
@@ -95,7 +95,11 @@ def find_organization(name: str) -> Organization:
 
 def register_user(role: str, name: str, email: str, password: str, phone: str | None = None,
                   organization: str | None = None, new_org: dict | None = None) -> User:
-    """Self-registration of a researcher or enterprise user, joining or creating an organization."""
+    """Self-registration of a researcher or enterprise user, creating an organization or asking to join one.
+
+    Whoever creates an organization is its first member (vouched for when an admin verifies
+    it); joining an existing one stays pending until an admin confirms the membership.
+    """
     role = Role.parse(role)
     if role not in ROLE_ORG_KINDS:
         raise ValidationError("只能注册为科研人员或企业用户。", field="role")
@@ -107,10 +111,12 @@ def register_user(role: str, name: str, email: str, password: str, phone: str | 
             field = "org_kind" if new_org else "organization"
             raise ValidationError(f"{role.label}须隶属于{kinds}。", field=field)
         user.organization = org
+        user.membership = Membership.CONFIRMED if new_org else Membership.PENDING
         db.session.flush()
         if new_org:
             record_audit(user, "organization.create", org, name=org.name)
-        record_audit(user, "user.register", user, role=role.value, organization_id=org.id)
+        record_audit(user, "user.register", user, role=role.value, organization_id=org.id,
+                     membership=user.membership.value)
         db.session.commit()
     except DomainError:
         db.session.rollback()
@@ -131,11 +137,12 @@ def authenticate(email: str, password: str) -> User:
 
 
 def change_password(user: User, current: str, new: str) -> User:
-    """Replace ``user``'s password after checking the current one."""
+    """Replace ``user``'s password after checking the current one; every other login of the user ends."""
     if not user.check_password(current or ""):
         raise ValidationError("当前密码不正确。", field="current")
     check_password_strength(new)
     user.set_password(new)
+    user.end_sessions()
     record_audit(user, "user.change_password", user)
     db.session.commit()
     return user

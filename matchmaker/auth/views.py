@@ -19,6 +19,10 @@ def login_email_key() -> str:
     return "login-email:" + request.form.get("email", "").strip().lower()
 
 
+def register_limit() -> str:
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
 def failed_login(response) -> bool:
     """Only failed attempts count against the limit (a success redirects)."""
     return response.status_code != 302
@@ -55,6 +59,7 @@ def logout():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(register_limit, methods=["POST"])  # every attempt counts: the form tells taken e-mails apart
 @public
 def register():
     """Self-registration for researchers and enterprise users."""
@@ -71,7 +76,10 @@ def register():
         else:
             login_user(user)
             flash("注册成功，欢迎加入技术供需对接平台！", "success")
-            if not user.organization.verified:
+            if user.membership_pending:
+                flash(f"您加入「{user.organization.name}」的申请已提交，管理员确认后即可提交发布；"
+                      "在此之前可先填写草稿。", "warning")
+            elif not user.organization.verified:
                 flash("您所在的机构尚待平台审核，审核通过前可先填写草稿。", "warning")
             return redirect(url_for("main.dashboard"))
     return render_template("auth/register.html", form=form, organizations=organization_directory())
@@ -88,6 +96,10 @@ def password():
         except DomainError as error:
             attach_error(form, error)
         else:
+            # The session token changed: sign this browser in again under it (the other logins end),
+            # re-issuing the remember-me cookie when this browser had one.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
             flash("密码已修改。", "success")
             return redirect(url_for("main.dashboard"))
     return render_template("auth/password.html", form=form)
