@@ -3,6 +3,7 @@ from flask import request
 from werkzeug.routing import IntegerConverter
 
 from .errors import ValidationError
+from .extensions import db
 
 MAX_ID = 2**63 - 1  # the largest BIGINT; a bigger id makes SQLite/PostgreSQL raise instead of finding nothing
 MAX_PAGE = 10**6
@@ -41,3 +42,11 @@ def page_arg(source=None) -> int:
     if len(digits.lstrip("0")) > len(str(MAX_PAGE)):  # int() refuses very long strings; clamp before it
         return MAX_PAGE
     return min(max(int(digits), 1), MAX_PAGE)
+
+
+def paginate(query, per_page: int, page: int | None = None):
+    """One page of ``query`` (page from the request by default); past the last page, the last page itself."""
+    result = db.paginate(query, page=page_arg() if page is None else page, per_page=per_page, error_out=False)
+    if result.page > max(result.pages, 1):  # a stale link or a typed number: show the end, not a false "empty"
+        result = db.paginate(query, page=max(result.pages, 1), per_page=per_page, error_out=False)
+    return result

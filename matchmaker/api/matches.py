@@ -7,10 +7,9 @@ from models import Match
 
 from . import bp
 from ..errors import DomainError, ValidationError
-from ..extensions import db
 from ..matches.queue import QueueFilter, queue_query
 from ..matches.services import add_note, allowed_moves, change_state, get_match
-from ..params import page_arg
+from ..params import paginate
 from ..security import STAFF, role_required
 
 
@@ -64,7 +63,7 @@ def match_json(match: Match, full: bool = False) -> dict:
 @role_required(*STAFF)
 def list_matches():
     f = QueueFilter.from_args(request.args, current_user)
-    page = db.paginate(queue_query(current_user, f), page=page_arg(), per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = paginate(queue_query(current_user, f), current_app.config["PER_PAGE"])
     return jsonify(items=[match_json(m) for m in page.items], page=page.page, pages=page.pages, total=page.total)
 
 

@@ -6,10 +6,9 @@ from models import MatchState, Need, REGIONS, Role
 
 from . import bp
 from ..errors import Conflict, ValidationError
-from ..extensions import db
 from ..formtools import run_and_redirect
 from ..listings.taxonomy import field_choices
-from ..params import id_arg, page_arg
+from ..params import id_arg, paginate
 from ..security import STAFF, role_required
 from .assignment import reassign_match_to, take_match
 from .forms import AssignForm, DealForm, ManualMatchForm, NoteForm, StateForm
@@ -23,7 +22,7 @@ from .services import add_note, allowed_moves, change_state, get_match, introduc
 def queue():
     """The broker queue, filtered and sorted from the query string."""
     f = QueueFilter.from_args(request.args, current_user)
-    page = db.paginate(queue_query(current_user, f), page=page_arg(), per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = paginate(queue_query(current_user, f), current_app.config["PER_PAGE"])
     return render_template("matches/queue.html", page=page, f=f, scopes=SCOPES, sorts=SORTS,
                            states=MatchState, fields=field_choices(), regions=REGIONS,
                            args={k: v for k, v in request.args.items() if k != "page"})

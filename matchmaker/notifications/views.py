@@ -4,9 +4,8 @@ from flask_login import current_user
 
 from . import bp
 from ..errors import DomainError
-from ..extensions import db
 from ..listings.taxonomy import field_choices
-from ..params import page_arg
+from ..params import paginate
 from ..security import signed_in
 from .saved_searches import FILTER_KEYS, create_saved_search, delete_saved_search, saved_searches_of
 from .services import KINDS, mark_all_read, mark_read, notifications_query, preference_for, set_preferences, \
@@ -16,8 +15,7 @@ from .services import KINDS, mark_all_read, mark_read, notifications_query, pref
 @bp.get("/")
 @signed_in
 def index():
-    page = db.paginate(notifications_query(current_user), page=page_arg(), per_page=current_app.config["PER_PAGE"],
-                       error_out=False)
+    page = paginate(notifications_query(current_user), current_app.config["PER_PAGE"])
     return render_template("notifications/index.html", page=page, unread=unread_count(current_user))
 
 
