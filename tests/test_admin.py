@@ -120,7 +120,8 @@ def test_users_list_filters_by_role_and_paginates(app, login_as, make_user):
     assert "第 1/2 页" in page and "role=enterprise" in page
     page2 = admin.get("/admin/users?role=enterprise&page=2").get_data(as_text=True)
     assert page2.count("企业用户</td>") == 1
-    assert admin.get("/admin/users?page=99").status_code == 200
+    past_end = admin.get("/admin/users?role=enterprise&page=99").get_data(as_text=True)
+    assert "第 2/2 页" in past_end and past_end.count("企业用户</td>") == 1  # the last page, not a false empty list
 
 
 def test_organizations_list_filters_and_searches(login_as, db):
@@ -132,6 +133,9 @@ def test_organizations_list_filters_and_searches(login_as, db):
     assert "云南某企业" in page and "重庆大学" not in page
     page = admin.get("/admin/organizations?q=重庆").get_data(as_text=True)
     assert "重庆大学" in page and "云南某企业" not in page
+    assert "重庆大学" not in admin.get("/admin/organizations?q=%25").get_data(as_text=True)  # % is literal
+    huge = admin.get("/admin/organizations?q=" + "重" * 100_000)  # SQLite refused the pattern: a 500
+    assert huge.status_code == 200 and "重庆大学" not in huge.get_data(as_text=True)
 
 
 def test_admin_dashboard_counts_and_audit(login_as, db):

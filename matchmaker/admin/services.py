@@ -5,8 +5,11 @@ from ..audit import record_audit
 from ..auth.services import new_account
 from ..errors import DomainError, Forbidden, NotFound, ValidationError
 from ..extensions import db
+from ..params import paginate
 from models import (REGIONS, AuditLog, BrokerCoverage, Membership, Organization, OrgKind, Role, TechField, User,
                     utcnow)
+
+SEARCH_MAX_CHARS = 100  # an organization name or credit code is far shorter; longer input is cut
 
 
 def get_or_404(model, ident: int):
@@ -100,7 +103,7 @@ def users_page(role: str | None, page: int, per_page: int):
     query = sa.select(User).order_by(User.created_at.desc(), User.id.desc())
     if Role.parse(role):
         query = query.where(User.role == Role.parse(role))
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return paginate(query, per_page, page)
 
 
 def organizations_page(state: str | None, q: str | None, page: int, per_page: int):
@@ -108,10 +111,11 @@ def organizations_page(state: str | None, q: str | None, page: int, per_page: in
     query = sa.select(Organization).order_by(Organization.verified, Organization.created_at.desc())
     if state in ("verified", "unverified"):
         query = query.where(Organization.verified.is_(state == "verified"))
-    if q:
-        query = query.where(sa.or_(Organization.name.contains(q.strip()),
-                                   Organization.credit_code.contains(q.strip().upper())))
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    q = (q or "").strip()[:SEARCH_MAX_CHARS]
+    if q:  # % and _ are the user's characters, not wildcards
+        query = query.where(sa.or_(Organization.name.contains(q, autoescape=True),
+                                   Organization.credit_code.contains(q.upper(), autoescape=True)))
+    return paginate(query, per_page, page)
 
 
 def recent_audit(limit: int = 10):
