@@ -13,7 +13,7 @@ def test_alert_announces_each_new_listing_once(make_user):
     researcher, admin = make_user(Role.RESEARCHER), make_user(Role.ADMIN)
     enterprise = make_user(Role.ENTERPRISE)
     published("achievements", researcher, admin, title="早于订阅的锂电池成果")  # before the search was saved
-    search = create_saved_search(enterprise, "achievements", "锂电池", {"field": "06"})
+    search, _ = create_saved_search(enterprise, "achievements", "锂电池", {"field": "06"})
     assert run_saved_search_alerts() == 0
 
     first = published("achievements", researcher, admin)
@@ -44,3 +44,21 @@ def test_saved_search_page_creates_and_deletes(login_as):
     assert rows(SavedSearch) == []
     assert "请填写检索词" in client.post("/notifications/saved-searches", data={"target": "needs", "query": ""},
                                          follow_redirects=True).get_data(as_text=True)
+
+
+def test_saving_the_same_search_twice_keeps_one_subscription_and_one_alert(login_as, make_user):
+    client = login_as(Role.ENTERPRISE)
+    form = {"target": "achievements", "query": " 固态电池 ", "field": "06", "region": ""}
+    client.post("/notifications/saved-searches", data=form)
+    again = client.post("/notifications/saved-searches", data=dict(form, query="固态电池"), follow_redirects=True)
+    assert "已订阅过此搜索" in again.get_data(as_text=True)
+    [search] = rows(SavedSearch)
+    other_filters = client.post("/notifications/saved-searches", data=dict(form, field="07"), follow_redirects=True)
+    assert "订阅已保存" in other_filters.get_data(as_text=True) and len(rows(SavedSearch)) == 2
+    someone_else = login_as(Role.ENTERPRISE)  # the same search by another user is theirs, not a duplicate
+    someone_else.post("/notifications/saved-searches", data=form)
+    assert len(rows(SavedSearch)) == 3
+    admin = make_user(Role.ADMIN)
+    published("achievements", make_user(Role.RESEARCHER), admin, title="固态电池电解质新工艺")
+    run_saved_search_alerts()
+    assert len(rows(Notification, user_id=client.user.id, kind="saved_search")) == 1

@@ -18,20 +18,34 @@ def clean_filters(filters: dict | None) -> dict:
     return {k: v for k, v in (filters or {}).items() if k in FILTER_KEYS and v not in (None, "", [])}
 
 
+def find_saved_search(user: User, target: str, query: str, filters: dict) -> SavedSearch | None:
+    """``user``'s saved search with exactly this target, (cleaned) query and (cleaned) filters, if any."""
+    same = db.select(SavedSearch).filter_by(user_id=user.id, target=target, query=query).order_by(SavedSearch.id)
+    return next((s for s in db.session.scalars(same) if (s.filters or {}) == filters), None)
+
+
 def create_saved_search(user: User, target: str, query: str, filters: dict | None = None,
-                        name: str = "") -> SavedSearch:
-    """Save ``query`` over ``target`` ("achievements"/"needs") for ``user``; audit and commit."""
-    query = (query or "").strip()
+                        name: str = "") -> tuple[SavedSearch, bool]:
+    """Save ``query`` over ``target`` ("achievements"/"needs") for ``user``; audit and commit.
+
+    Returns (search, created): saving an identical search again returns the existing one, so a double
+    submit never doubles every alert.
+    """
+    query = (query or "").strip()[:500]
     if target not in KINDS:
         raise ValidationError("请选择订阅的内容类型", field="target")
     if not query:
         raise ValidationError("请填写检索词", field="query")
-    search = SavedSearch(user_id=user.id, target=target, query=query[:500], filters=clean_filters(filters),
+    filters = clean_filters(filters)
+    existing = find_saved_search(user, target, query, filters)
+    if existing is not None:
+        return existing, False
+    search = SavedSearch(user_id=user.id, target=target, query=query, filters=filters,
                          name=(name or query)[:120].strip())
     db.session.add(search)
     record_audit(user, "saved_search.create", search, target=target, query=search.query)
     db.session.commit()
-    return search
+    return search, True
 
 
 def delete_saved_search(user: User, search_id: int) -> None:

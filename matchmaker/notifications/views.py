@@ -57,9 +57,12 @@ def saved_searches():
     if request.method == "POST":
         filters = {key: request.form.get(key) for key in FILTER_KEYS}
         try:
-            create_saved_search(current_user, request.form.get("target", ""), request.form.get("query", ""),
-                                filters, request.form.get("name", ""))
-            flash("订阅已保存：有新的匹配内容发布时会通知您", "success")
+            _, created = create_saved_search(current_user, request.form.get("target", ""),
+                                             request.form.get("query", ""), filters, request.form.get("name", ""))
+            if created:
+                flash("订阅已保存：有新的匹配内容发布时会通知您", "success")
+            else:
+                flash("已订阅过此搜索", "info")
         except DomainError as error:
             flash(error.message, "error")
         return redirect(url_for("notifications.saved_searches"))
