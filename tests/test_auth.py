@@ -2,7 +2,7 @@
 import pytest
 import sqlalchemy as sa
 
-from models import AuditLog, Organization, OrgKind, Role, User
+from models import AuditLog, Membership, Organization, OrgKind, Role, User
 from models.organization import credit_code_check_char
 
 
@@ -105,6 +105,32 @@ def test_register_duplicate_email_is_refused(client, make_user, university):
     make_user(Role.RESEARCHER, email="zhang@example.cn")
     page = client.post("/auth/register", data=form()).get_data(as_text=True)
     assert "该邮箱已注册" in page and 'value="张三"' in page
+
+
+def test_register_race_on_the_same_email_is_a_conflict_not_a_500(app, client, db, university):
+    """Another request commits the same e-mail between our check and our insert."""
+    other = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+
+    done = []
+
+    def register_elsewhere(session, flush_context, instances):
+        if done:
+            return
+        done.append(True)
+        with other.begin() as conn:
+            conn.execute(sa.insert(User.__table__).values(
+                email="zhang@example.cn", name="王五", role=Role.RESEARCHER, password_hash="x",
+                session_token="t", membership=Membership.CONFIRMED, active=True,
+                created_at=sa.func.current_timestamp()))
+
+    sa.event.listen(db.session(), "before_flush", register_elsewhere)
+    response = client.post("/auth/register", data=form())
+    sa.event.remove(db.session(), "before_flush", register_elsewhere)
+    assert done  # the other registration really happened in between
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "该邮箱已注册" in page  # the form again, as for any error and 'value="张三"' in page
+    assert db.session.scalar(sa.select(sa.func.count(User.id)).where(User.email == "zhang@example.cn")) == 1
+    other.dispose()
 
 
 def test_register_duplicate_credit_code_and_name(client, db):

@@ -121,6 +121,11 @@ def register_user(role: str, name: str, email: str, password: str, phone: str | 
     except DomainError:
         db.session.rollback()
         raise
+    except sa.exc.IntegrityError as exc:  # a request running at the same moment took the e-mail or the name
+        db.session.rollback()
+        if "email" in str(exc.orig).lower():
+            raise Conflict("该邮箱已注册，请直接登录或更换邮箱。", field="email") from None
+        raise Conflict("该机构刚刚已被他人登记，请选择“加入已有机构”后重新提交。", field="org_name") from None
     return user
 
 
