@@ -1,9 +1,11 @@
 """The listing lifecycle, once for achievements and needs: create, edit, submit, review, withdraw, expire.
 
 draft -> pending (submit) -> published (approve) | draft + note (request changes) | rejected (reject);
-published -> withdrawn (owner) | expired (need past deadline) | closed. Edits of a published
-listing keep it published (re-indexed at once, audited with the changed fields) so a typo fix
-does not take a live listing off the market; admins see every such edit in the audit log.
+published -> withdrawn (owner) | expired (need past deadline) | closed. An edit of a published
+listing that changes what the public sees (anything but the private contact fields) sends it back
+to review: pending, out of search and public pages until approved, so an approved listing cannot
+be rewritten into unreviewed content. Edits of the private fields only keep it published.
+Every edit is audited with the changed fields.
 """
 from datetime import date
 
@@ -82,7 +84,7 @@ def create_listing(kind: ListingKind, owner, data: dict):
 
 
 def update_listing(listing, actor, data: dict):
-    """Save an edit; a published listing stays published and is re-indexed at once."""
+    """Save an edit; public changes to a published listing send it back to review (pending, unlisted)."""
     kind = kind_of(listing)
     if not can_edit(listing, actor):
         raise Forbidden("无权修改此内容")
@@ -90,15 +92,24 @@ def update_listing(listing, actor, data: dict):
         raise InvalidTransition(f"{listing.status.label}状态下不能修改" +
                                 ("，请先撤回" if listing.status == S.PENDING else ""))
     changed = apply_values(listing, clean_listing(kind, data))
-    if changed:
-        if listing.status == S.PUBLISHED:
-            listing.index_state = IndexState.PENDING
+    resubmitted = listing.status == S.PUBLISHED and bool(public_changes(listing, changed))
+    if resubmitted:  # the same state a first submission leaves: in the review queue, out of the index
+        listing.status, listing.submitted_at, listing.review_note = S.PENDING, utcnow(), None
+        listing.index_state = IndexState.PENDING
+        record_audit(actor, f"{kind.object_type}.update", listing, fields=changed,
+                     **{"from": S.PUBLISHED.value, "to": S.PENDING.value})
+    elif changed:
         record_audit(actor, f"{kind.object_type}.update", listing, fields=changed)
     db.session.commit()
-    if changed and listing.status == S.PUBLISHED:
+    if resubmitted:
         sync_listings([listing])
-        listing_published.send(listing)
+        listing_unpublished.send(listing)
     return listing
+
+
+def public_changes(listing, changed: list[str]) -> list[str]:
+    """The changed fields the public sees (all but the private contact fields): they need review."""
+    return [name for name in changed if name not in listing.PRIVATE_FIELDS]
 
 
 def transition_listing(listing, actor, action: str, reason: str | None = None):

@@ -66,19 +66,21 @@ def register_listing_routes(bp, kind: ListingKind, form_class) -> None:
     @bp.route("/<int:listing_id>/edit", methods=["GET", "POST"])
     @signed_in
     def edit(listing_id: int):
-        """Edit form; a published listing is re-indexed on save."""
+        """Edit form; public changes to a published listing send it back to review."""
         listing = queries.get_listing(kind, listing_id, current_user)
         if not can_edit(listing, current_user):
             abort(403)  # the form would show the private contact fields
         form = form_class() if request.method == "POST" else \
             form_class(data=form_data(services.listing_values(listing)))
         if form.is_submitted():
+            was_published = listing.is_published
             try:
                 services.update_listing(listing, current_user, form.values())
             except (ValidationError, InvalidTransition) as error:
                 form.show_errors(error)
             else:
-                flash("已保存" + ("，搜索结果已同步更新" if listing.is_published else ""), "success")
+                flash("已保存" + ("，公开内容有修改，已重新提交审核，审核通过前暂时下架"
+                                  if was_published and not listing.is_published else ""), "success")
                 return redirect(url_for(f"{prefix}.detail", listing_id=listing.id))
         return render_template("listings/form.html", kind=kind, form=form, listing=listing), \
             422 if form.is_submitted() else 200
