@@ -1,9 +1,10 @@
 """Helpers shared by views that show forms."""
+import re
 from urllib.parse import urlsplit
 
 from flask import flash, redirect
 
-from .errors import DomainError
+from .errors import DomainError, ValidationError
 from .extensions import db
 
 
@@ -48,3 +49,25 @@ def run_and_redirect(action, success, back: str):
     else:
         flash(success(result) if callable(success) else success, "success")
     return redirect(back)
+
+
+# caps for free text kept in Text columns (String columns use their own size)
+LONG_TEXT_MAX = 20000  # a listing's summary or problem description
+NOTE_MAX = 5000  # notes, outcomes, indicators, team, conditions
+# C0 controls and DEL except tab, newline and the carriage return browsers send with a newline
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value, field: str, label: str, max_len: int) -> str | None:
+    """``value`` stripped (None when empty); a Chinese ValidationError for non-text, control characters
+    such as NUL (PostgreSQL refuses them in text) or more than ``max_len`` characters."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(f"{label}必须是文本", field=field)
+    if CONTROL_RE.search(value):
+        raise ValidationError(f"{label}包含不允许的控制字符（如空字节），请删除后重试", field=field)
+    text = value.strip()
+    if len(text) > max_len:
+        raise ValidationError(f"{label}不超过 {max_len} 个字（现有 {len(text)} 个字）", field=field)
+    return text or None

@@ -291,3 +291,11 @@ def test_an_upload_over_the_size_limit_gets_a_chinese_413_page(app, login_as, tm
     assert page.status_code == 413
     assert "超过了 1 MB 的上限" in page.get_data(as_text=True)
     assert achievements() == []
+
+
+def test_an_imported_row_with_a_nul_byte_is_rejected_and_the_rest_kept(app, runner, tmp_path):
+    bad = list(GOOD[0])
+    bad[HEADER.index("成果简介")] = "简介里混进了空字节\x00，这一行应当被拒绝导入。"
+    result = runner.invoke(args=["import", "achievements", write_csv(tmp_path / "nul.csv", [bad, GOOD[1]])])
+    assert "第 2 行 [成果简介] 摘要包含不允许的控制字符" in result.output, result.output
+    assert result.output.strip().splitlines()[-1] == "imported 1, rejected 1"

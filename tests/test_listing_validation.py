@@ -38,3 +38,27 @@ def test_trl_that_only_looks_like_a_digit_gets_a_chinese_error(app, value):
         clean_listing(ACHIEVEMENTS, achievement_data(trl=value))
     assert caught.value.errors["trl"] == "技术成熟度应为 1-9 的整数"
 
+
+
+@pytest.mark.parametrize("kind, field, value, message", [
+    (ACHIEVEMENTS, "title", "固态电池\x00空字节测试", "标题包含不允许的控制字符"),
+    (ACHIEVEMENTS, "summary", "摘要足够长的一段文字\x07以及响铃字符", "摘要包含不允许的控制字符"),
+    (ACHIEVEMENTS, "keywords", "固态电池，电\x00解质", "关键词“电\x00解质”包含不允许的控制字符"),
+    (ACHIEVEMENTS, "innovation_points", "点" * 5001, "创新点不超过 5000 个字"),
+    (ACHIEVEMENTS, "team", "团队\x00", "团队介绍包含不允许的控制字符"),
+    (ACHIEVEMENTS, "contact_name", "李\x00老师", "联系人包含不允许的控制字符"),
+    (ACHIEVEMENTS, "ip_items", [{"ip_type": "software", "number": "2021SR\x00123", "status": "granted"}],
+     "编号包含不允许的控制字符"),
+    (NEEDS, "indicators", "指" * 5001, "核心指标不超过 5000 个字"),
+    (NEEDS, "description", "描" * 20001, "需求描述不超过 20000 个字"),
+])
+def test_free_text_is_capped_and_refuses_nul_and_control_characters(app, kind, field, value, message):
+    data = achievement_data if kind is ACHIEVEMENTS else need_data
+    with pytest.raises(InvalidListing) as caught:
+        clean_listing(kind, data(**{field: value}))
+    assert message in caught.value.errors[field]
+
+
+def test_newlines_and_tabs_in_long_text_are_kept(app):
+    out = clean_listing(ACHIEVEMENTS, achievement_data(key_indicators="离子电导率\r\n\t循环 2000 次"))
+    assert out["key_indicators"] == "离子电导率\r\n\t循环 2000 次"

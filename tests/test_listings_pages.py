@@ -214,3 +214,10 @@ def test_edit_page_of_a_published_listing_warns_that_public_changes_need_review(
     assert app.test_client().get(f"/achievements/{ach.id}").status_code == 404
     draft = services.create_listing(ACHIEVEMENTS, client.user, achievement_data())
     assert "需重新审核" not in client.get(f"/achievements/{draft.id}/edit").get_data(as_text=True)
+
+
+def test_a_title_with_a_nul_byte_is_refused_by_the_form(app, login_as):
+    page = login_as(Role.RESEARCHER).post("/achievements/new",
+                                          data=form_post(achievement_data(title="标题\x00空字节测试")))
+    assert page.status_code == 422 and "标题包含不允许的控制字符" in page.get_data(as_text=True)
+    assert _db.session.scalars(_db.select(Achievement)).all() == []

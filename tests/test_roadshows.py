@@ -124,9 +124,9 @@ def test_add_item_needs_a_workable_open_match(make_user):
 
 
 @pytest.mark.parametrize("fields, message", [
-    (dict(title="路" * 201, place="成都"), "路演名称不能超过 200"),
-    (dict(title="路演", place="地" * 201), "地点不能超过 200"),
-    (dict(title="路演", link="https://example.cn/" + "a" * 490), "线上链接不能超过 500"),
+    (dict(title="路" * 201, place="成都"), "路演名称不超过 200"),
+    (dict(title="路演", place="地" * 201), "地点不超过 200"),
+    (dict(title="路演", link="https://example.cn/" + "a" * 490), "线上链接不超过 500"),
     (dict(title="路演", link="meeting.example.cn/123"), "http"),
     (dict(title="路演", link="javascript:alert(1)"), "http"),
 ])
@@ -140,10 +140,26 @@ def test_presenter_name_is_limited(make_user):
     broker = make_user(Role.BROKER)
     roadshow = create_roadshow(broker, "路演", datetime.now(), place="成都")
     item = add_item(roadshow, broker, achievement=make_achievement())
-    with pytest.raises(ValidationError, match="路演人不能超过 120"):
+    with pytest.raises(ValidationError, match="路演人不超过 120"):
         record_presentation(roadshow, item.id, broker, "人" * 121, "结果")
     record_presentation(roadshow, item.id, broker, "人" * 120, "结果")
     assert len(item.presenter) == 120
+
+
+@pytest.mark.parametrize("presenter, outcome, message", [
+    ("张三", "果" * 5001, "路演结果不超过 5000"),
+    ("张三", "达成意向\x00", "路演结果包含不允许的控制字符"),
+    ("张\x00三", "达成意向", "路演人包含不允许的控制字符"),
+    ("张三", "达成\x1b[31m意向", "路演结果包含不允许的控制字符"),
+])
+def test_presentation_text_is_capped_and_free_of_control_characters(make_user, presenter, outcome, message):
+    broker = make_user(Role.BROKER)
+    roadshow = create_roadshow(broker, "路演", datetime.now(), place="成都")
+    item = add_item(roadshow, broker, achievement=make_achievement())
+    with pytest.raises(ValidationError, match=message):
+        record_presentation(roadshow, item.id, broker, presenter, outcome)
+    record_presentation(roadshow, item.id, broker, "张三", "双方达成意向\r\n\t下周洽谈")
+    assert item.outcome == "双方达成意向\r\n\t下周洽谈"
 
 
 def test_shortlist_cli_reports_bad_arguments_without_a_traceback(runner, tmp_path):

@@ -7,6 +7,7 @@ from decimal import Decimal
 from models import REGIONS, CoopMode, IPOwnership, IPStatus, IPType, PriceMode
 
 from ..errors import ValidationError
+from ..formtools import CONTROL_RE, LONG_TEXT_MAX, NOTE_MAX, clean_text
 from .kinds import ListingKind
 from .taxonomy import field_names
 
@@ -14,6 +15,7 @@ PATENT_TYPES = (IPType.INVENTION, IPType.UTILITY, IPType.DESIGN)
 # The type digit (5th of the 12-digit form) each patent type may carry: PCT entries use 8 and 9.
 PATENT_TYPE_DIGITS = {IPType.INVENTION: "18", IPType.UTILITY: "29", IPType.DESIGN: "3"}
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+TERM_MAX = 50  # one keyword or industry
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
 
 
@@ -67,6 +69,8 @@ def clean_ip_items(items: list[dict]) -> list[dict]:
                 raise ValidationError(f"第 {i} 项知识产权：{exc.message}", "ip_items") from None
         elif len(number) > 40:
             raise ValidationError(f"第 {i} 项知识产权：编号不超过 40 个字符", "ip_items")
+        elif CONTROL_RE.search(number):
+            raise ValidationError(f"第 {i} 项知识产权：编号包含不允许的控制字符", "ip_items")
         cleaned.append({"ip_type": ip_type, "number": number or None, "status": status})
     return cleaned
 
@@ -87,17 +91,15 @@ def clean_listing(kind: ListingKind, data: dict, today: date | None = None) -> d
     out = {}
 
     def need(name: str, label: str, min_len: int, max_len: int):
-        value = (data.get(name) or "").strip()
-        if len(value) < min_len:
+        value = _text(data, name, label, max_len, errors) or ""
+        if name not in errors and len(value) < min_len:
             errors[name] = f"{label}不能为空" if not value else f"{label}至少 {min_len} 个字"
-        elif len(value) > max_len:
-            errors[name] = f"{label}不超过 {max_len} 个字"
         out[name] = value
 
     need("title", "标题", 4, 200)
     out["title"] = " ".join(out["title"].split())  # one line: titles go into mail subjects and exports
-    need(kind.body_attr, "摘要" if kind.body_attr == "summary" else "需求描述", 10, 20000)
-    out["keywords"] = split_terms(data.get("keywords"))[:20]
+    need(kind.body_attr, "摘要" if kind.body_attr == "summary" else "需求描述", 10, LONG_TEXT_MAX)
+    out["keywords"] = _terms(data, "keywords", "关键词", errors)
     code = (data.get("field_code") or "").strip()
     if code not in field_names():
         errors["field_code"] = "请选择技术领域" if not code else f"未知的技术领域：{code}"
@@ -125,11 +127,32 @@ def clean_listing(kind: ListingKind, data: dict, today: date | None = None) -> d
 CONTACT_LIMITS = {"contact_name": ("联系人", 60), "contact_phone": ("联系电话", 32), "contact_email": ("联系邮箱", 254)}
 
 
+def _text(data: dict, name: str, label: str, max_len: int, errors: dict) -> str | None:
+    """clean_text of ``data[name]``; its error goes into ``errors`` (then None)."""
+    try:
+        return clean_text(data.get(name), name, label, max_len)
+    except ValidationError as exc:
+        errors[name] = exc.message
+        return None
+
+
+def _terms(data: dict, name: str, label: str, errors: dict) -> list[str]:
+    """Keywords or industries: at most 20 terms of at most TERM_MAX characters, no control characters."""
+    try:
+        terms = split_terms(data.get(name))[:20]
+    except TypeError:  # e.g. a JSON number from the API
+        terms = []
+    for term in terms:
+        try:
+            clean_text(term, name, f"{label}“{term[:10]}”", TERM_MAX)
+        except ValidationError as exc:
+            errors[name] = exc.message
+    return terms
+
+
 def _clean_contact(data: dict, out: dict, errors: dict) -> None:
     for name, (label, limit) in CONTACT_LIMITS.items():
-        out[name] = (data.get(name) or "").strip() or None
-        if out[name] and len(out[name]) > limit:
-            errors[name] = f"{label}不超过 {limit} 个字"
+        out[name] = _text(data, name, label, limit, errors)
     if out["contact_phone"] and not PHONE_RE.match(out["contact_phone"]):
         errors["contact_phone"] = "联系电话格式不正确"
     if out["contact_email"] and not EMAIL_RE.match(out["contact_email"]):
@@ -164,7 +187,7 @@ def _trl(value, errors: dict) -> int | None:
 
 
 def _clean_achievement(data: dict, out: dict, errors: dict, today: date) -> None:
-    out["industries"] = split_terms(data.get("industries"))[:20]
+    out["industries"] = _terms(data, "industries", "应用行业", errors)
     out["trl"] = _trl(data.get("trl"), errors)
     mode = PriceMode.parse(data.get("price_mode") or PriceMode.NEGOTIABLE)
     if mode is None:
@@ -174,8 +197,8 @@ def _clean_achievement(data: dict, out: dict, errors: dict, today: date) -> None
     if mode == PriceMode.LISTED and not amount and "price_amount" not in errors:
         errors["price_amount"] = "挂牌价须填写价格（万元）"
     out["price_amount"] = amount if mode == PriceMode.LISTED else None
-    for name in ("innovation_points", "key_indicators", "team"):
-        out[name] = (data.get(name) or "").strip() or None
+    for name, label in (("innovation_points", "创新点"), ("key_indicators", "关键技术指标"), ("team", "团队介绍")):
+        out[name] = _text(data, name, label, NOTE_MAX, errors)
     try:
         out["ip_items"] = clean_ip_items(data.get("ip_items") or [])
     except ValidationError as exc:
@@ -184,7 +207,7 @@ def _clean_achievement(data: dict, out: dict, errors: dict, today: date) -> None
 
 
 def _clean_need(data: dict, out: dict, errors: dict, today: date) -> None:
-    out["indicators"] = (data.get("indicators") or "").strip() or None
+    out["indicators"] = _text(data, "indicators", "核心指标", NOTE_MAX, errors)
     low = _amount(data, "budget_min", "预算下限", errors)
     high = _amount(data, "budget_max", "预算上限", errors)
     if low is not None and high is not None and low > high:
@@ -203,7 +226,7 @@ def _clean_need(data: dict, out: dict, errors: dict, today: date) -> None:
     out["ip_ownership"] = ownership or IPOwnership.NEGOTIABLE
     out["is_challenge"] = bool(data.get("is_challenge"))
     reward = _amount(data, "reward", "悬赏金额", errors)
-    conditions = (data.get("solver_conditions") or "").strip() or None
+    conditions = _text(data, "solver_conditions", "揭榜条件", NOTE_MAX, errors)
     if out["is_challenge"]:
         if not reward and "reward" not in errors:
             errors["reward"] = "揭榜挂帅须填写悬赏金额（万元）"

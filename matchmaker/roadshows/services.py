@@ -7,8 +7,9 @@ from models import Achievement, ListingStatus, Match, MatchState, Roadshow, Road
 from ..audit import record_audit
 from ..errors import Forbidden, NotFound, ValidationError
 from ..extensions import db
+from ..formtools import NOTE_MAX, clean_text
 from ..matches.assignment import OPEN_STATES
-from ..matches.services import change_state, check_can_work, get_match, plain_text
+from ..matches.services import change_state, check_can_work, get_match
 from ..security import STAFF
 
 URL_RE = re.compile(r"^https?://[^\s/]+\S*$", re.IGNORECASE)
@@ -31,14 +32,6 @@ def check_roadshow_owner(roadshow: Roadshow, user: User) -> None:
         raise Forbidden("只有该路演的组织者或管理员可以操作")
 
 
-def bounded_text(value, field: str, label: str, max_len: int) -> str | None:
-    """``value`` stripped (None when empty); a Chinese ValidationError when longer than ``max_len``."""
-    text = plain_text(value, field) or None
-    if text and len(text) > max_len:
-        raise ValidationError(f"{label}不能超过 {max_len} 个字", field=field)
-    return text
-
-
 def get_roadshow(roadshow_id: int) -> Roadshow:
     """The roadshow with ``roadshow_id``, or NotFound."""
     roadshow = db.session.get(Roadshow, roadshow_id)
@@ -56,9 +49,9 @@ def create_roadshow(organizer: User, title: str, starts_at: datetime, place: str
                     link: str | None = None, focus_field_code: str | None = None) -> Roadshow:
     """Create a planned roadshow; it needs a title, a date and a place or a link; commits."""
     check_organizer(organizer)
-    title = bounded_text(title, "title", "路演名称", 200)
-    place = bounded_text(place, "place", "地点", 200)
-    link = bounded_text(link, "link", "线上链接", 500)
+    title = clean_text(title, "title", "路演名称", 200)
+    place = clean_text(place, "place", "地点", 200)
+    link = clean_text(link, "link", "线上链接", 500)
     if not title:
         raise ValidationError("请填写路演名称", field="title")
     if not isinstance(starts_at, datetime):
@@ -148,8 +141,8 @@ def record_presentation(roadshow: Roadshow, item_id: int, actor: User, presenter
     item = next((i for i in roadshow.items if i.id == item_id), None)
     if item is None:
         raise NotFound("议程项目不存在")
-    item.presenter = bounded_text(presenter, "presenter", "路演人", 120)
-    item.outcome = plain_text(outcome, "outcome") or None
+    item.presenter = clean_text(presenter, "presenter", "路演人", 120)
+    item.outcome = clean_text(outcome, "outcome", "路演结果", NOTE_MAX)
     record_audit(actor, "roadshow.presentation", roadshow, item_id=item.id, presenter=item.presenter)
     db.session.commit()
     return item
