@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from matchmaker.errors import InvalidTransition
 from matchmaker.listings import services as listings
 from matchmaker.listings.kinds import ACHIEVEMENTS
-from models import AuditLog, Membership, Organization, OrgKind, Role, User
+from models import AuditLog, Membership, Notification, Organization, OrgKind, OutboxEmail, Role, User
 from models.organization import credit_code_check_char
 
 from listing_data import achievement_data
@@ -101,3 +101,21 @@ def test_pending_member_drafts_but_cannot_submit(client, db, university):
     ach = listings.create_listing(ACHIEVEMENTS, user, achievement_data())
     with pytest.raises(InvalidTransition):
         listings.submit_listing(ach, user)
+
+
+def test_admins_are_asked_to_confirm_a_join_request(client, db, university, make_user):
+    admin, inactive = make_user(Role.ADMIN), make_user(Role.ADMIN)
+    inactive.active = False
+    db.session.commit()
+    joiner(client, db)
+    notes = db.session.scalars(sa.select(Notification).where(Notification.kind == "membership_request")).all()
+    assert [n.user_id for n in notes] == [admin.id]
+    assert "张三" in notes[0].title and "西南交通大学" in notes[0].title and notes[0].link == "/admin/users"
+    mail = db.session.scalar(sa.select(OutboxEmail).where(OutboxEmail.to_addr == admin.email))
+    assert mail is not None and "西南交通大学" in mail.subject
+    # a new organization's creator is not a join request: nobody is asked
+    code = "91510100MA6123456"
+    register(client, role="enterprise", email="li@corp.cn", org_choice="new", org_name="成都某某科技有限公司",
+             org_kind="enterprise", org_region="四川", org_credit_code=code + credit_code_check_char(code))
+    assert db.session.scalar(sa.select(sa.func.count(Notification.id))
+                             .where(Notification.kind == "membership_request")) == 1

@@ -7,6 +7,7 @@ from email_validator import EmailNotValidError, validate_email
 from ..audit import record_audit
 from ..errors import Conflict, DomainError, ValidationError
 from ..extensions import db
+from ..notifications.services import link_to, notify
 from models import REGIONS, Membership, Organization, OrgKind, Role, User, is_valid_credit_code, utcnow
 
 # Which organization kinds a self-registered role may belong to.
@@ -93,6 +94,16 @@ def find_organization(name: str) -> Organization:
     return org
 
 
+def ask_admins_to_confirm(user: User) -> None:
+    """Tell every active admin that ``user`` waits to be confirmed as a member (caller commits)."""
+    admins = db.session.scalars(sa.select(User).where(User.role == Role.ADMIN, User.active.is_(True)))
+    org = user.organization.name
+    for admin in admins:
+        notify(admin, "membership_request", f"待确认：{user.name} 申请加入「{org}」",
+               f"{user.name}（{user.role.label}，{user.email}）申请以成员身份加入「{org}」，确认前不能提交发布内容。",
+               link_to("admin.users"))
+
+
 def register_user(role: str, name: str, email: str, password: str, phone: str | None = None,
                   organization: str | None = None, new_org: dict | None = None) -> User:
     """Self-registration of a researcher or enterprise user, creating an organization or asking to join one.
@@ -117,6 +128,8 @@ def register_user(role: str, name: str, email: str, password: str, phone: str | 
             record_audit(user, "organization.create", org, name=org.name)
         record_audit(user, "user.register", user, role=role.value, organization_id=org.id,
                      membership=user.membership.value)
+        if user.membership_pending:
+            ask_admins_to_confirm(user)
         db.session.commit()
     except DomainError:
         db.session.rollback()

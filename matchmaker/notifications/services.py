@@ -16,6 +16,7 @@ KINDS = {
     "saved_search": "订阅检索提醒",
     "weekly_shortlist": "每周路演推荐清单",
     "listing_review": "发布内容审核结果",
+    "membership_request": "机构成员待确认",
 }
 TITLE_MAX = 200  # Notification.title and OutboxEmail.subject are String(200)
 
