@@ -62,7 +62,7 @@ def test_a_body_not_sent_as_json_is_a_415(broker, path, content_type):
     match = make_match()
     response = broker.post(f"/api/v1/matches/{match.id}/{path}", data='{"state": "closed", "body": "x"}',
                            content_type=content_type)
-    assert response.status_code == 415 and response.is_json
+    assert response.status_code == 415 and response.is_json and response.json["error"] == "unsupported_media_type"
     assert response.json["message"] == "请以 application/json 提交"
     assert match.state == S.NEW and match.notes == []
 

@@ -16,6 +16,7 @@ PROBLEMS = {
     405: ("method_not_allowed", "请求方式不允许", "该页面不支持此请求方式。"),
     409: ("conflict", "操作冲突", "该操作与当前状态冲突。"),
     413: ("payload_too_large", "文件过大", "上传的内容超过了大小上限，请拆分成几个较小的文件后分批上传。"),
+    415: ("unsupported_media_type", "内容格式不支持", "请以 application/json 提交。"),
     422: ("validation_error", "内容有误", "提交的内容未通过校验。"),
     429: ("too_many_requests", "操作过于频繁", "请求次数过多，请稍后再试。"),
     500: ("server_error", "服务器开小差了", "服务器内部错误，我们已记录该问题，请稍后再试。"),
