@@ -94,12 +94,10 @@ def test_membership_decisions_are_admin_only_and_csrf_protected(app, client, db,
     assert user.membership == Membership.PENDING
 
 
-@pytest.mark.xfail(strict=True, reason="needs matchmaker/listings/services.py (submit check) to read "
-                                       "listing.owner.can_submit; see the membership report")
 def test_pending_member_drafts_but_cannot_submit(client, db, university):
     user = joiner(client, db)
     ach = listings.create_listing(ACHIEVEMENTS, user, achievement_data())
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match="尚未获管理员确认"):
         listings.submit_listing(ach, user)
 
 

@@ -126,6 +126,8 @@ def transition_listing(listing, actor, action: str, reason: str | None = None):
     if action in ("request_changes", "reject") and not reason:
         raise ValidationError("请填写原因，发布者会看到它", "reason")
     if action == "submit":
+        if actor.membership_pending:
+            raise InvalidTransition("您加入机构的申请尚未获管理员确认，暂不能提交发布")
         if listing.organization is not None and not listing.organization.verified:
             raise InvalidTransition("您所在的机构尚未通过平台审核，暂不能提交发布")
         clean_listing(kind, listing_values(listing))  # imported or old rows must still be complete
