@@ -29,6 +29,9 @@ class RoadshowItem(Base):
     """A match or an achievement on a roadshow's programme, in order."""
 
     __tablename__ = "roadshow_item"
+    # each match and each achievement at most once per programme (NULLs, the other kind, never clash)
+    __table_args__ = (sa.UniqueConstraint("roadshow_id", "match_id", name="uq_roadshow_item_match"),
+                      sa.UniqueConstraint("roadshow_id", "achievement_id", name="uq_roadshow_item_achievement"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     roadshow_id: Mapped[int] = mapped_column(sa.ForeignKey("roadshow.id", ondelete="CASCADE"), index=True)

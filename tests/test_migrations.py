@@ -49,3 +49,16 @@ def test_downgrade_to_base_drops_everything_and_upgrade_again_works(bare_app):
     assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
     flask_migrate.upgrade()
     assert schema_diff() == []
+
+
+def test_roadshow_item_uniqueness_keeps_the_earliest_of_old_duplicates(bare_app):
+    flask_migrate.upgrade(revision="9b3e5d2a7c41")
+    with db.engine.begin() as conn:  # SQLite does not enforce the foreign keys: items alone will do
+        conn.execute(sa.text("INSERT INTO roadshow_item (id, roadshow_id, position, match_id, achievement_id) VALUES"
+                             " (1, 1, 0, NULL, 7), (2, 1, 1, NULL, 7), (3, 1, 2, 5, NULL), (4, 1, 3, 5, NULL),"
+                             " (5, 2, 0, 5, NULL), (6, 1, 4, 6, NULL)"))
+    flask_migrate.upgrade()
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT id FROM roadshow_item ORDER BY id")).scalars().all() == [1, 3, 5, 6]
+    with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO roadshow_item (roadshow_id, position, achievement_id) VALUES (1, 9, 7)"))

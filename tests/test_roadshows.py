@@ -175,3 +175,46 @@ def test_shortlist_cli_reports_bad_arguments_without_a_traceback(runner, tmp_pat
                                    "--out", str(tmp_path / "x.xlsx")])
     assert audience.exit_code == 2 and "--audience" in audience.output
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_match_whose_side_was_withdrawn_is_not_added_even_before_introduction(make_user):
+    from matchmaker.errors import InvalidTransition
+    from matchmaker.listings.services import withdraw_listing
+
+    broker = cover(make_user(Role.BROKER), "06")
+    researcher = make_user(Role.RESEARCHER)
+    roadshow = create_roadshow(broker, "周五路演", datetime.now() + timedelta(days=1), place="成都")
+    match = make_match(achievement=make_achievement(owner=researcher))
+    change_state(match, MatchState.CONTACTED, broker)
+    withdraw_listing(match.achievement, researcher)
+    with pytest.raises(InvalidTransition, match="已下架"):
+        add_item(roadshow, broker, match=match)
+    assert roadshow.items == [] and match.state == MatchState.CONTACTED
+
+
+def test_an_item_added_twice_at_the_same_moment_is_refused_by_the_database(app, db, make_user):
+    import sqlalchemy as sa
+
+    from models import RoadshowItem
+
+    broker = cover(make_user(Role.BROKER), "06")
+    roadshow = create_roadshow(broker, "周五路演", datetime.now() + timedelta(days=1), place="成都")
+    achievement = make_achievement()
+    other = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    done = []
+
+    def add_elsewhere(session, flush_context, instances):  # the other request commits first
+        if not done:
+            done.append(True)
+            with other.begin() as conn:
+                conn.execute(sa.insert(RoadshowItem.__table__).values(roadshow_id=roadshow.id, position=0,
+                                                                      achievement_id=achievement.id))
+
+    sa.event.listen(db.session(), "before_flush", add_elsewhere)
+    try:
+        with pytest.raises(ValidationError, match="已在"):
+            add_item(roadshow, broker, achievement=achievement)
+    finally:
+        sa.event.remove(db.session(), "before_flush", add_elsewhere)
+        other.dispose()
+    assert done and len(rows(RoadshowItem)) == 1

@@ -2,6 +2,8 @@
 from datetime import datetime
 import re
 
+import sqlalchemy as sa
+
 from models import Achievement, ListingStatus, Match, MatchState, Roadshow, RoadshowItem, RoadshowStatus, Role, User
 
 from ..audit import record_audit
@@ -9,7 +11,7 @@ from ..errors import Forbidden, NotFound, ValidationError
 from ..extensions import db
 from ..formtools import NOTE_MAX, clean_text
 from ..matches.assignment import OPEN_STATES
-from ..matches.services import change_state, check_can_work, get_match
+from ..matches.services import change_state, check_can_advance, check_can_work, get_match
 from ..security import STAFF
 
 URL_RE = re.compile(r"^https?://[^\s/]+\S*$", re.IGNORECASE)
@@ -85,6 +87,7 @@ def add_item(roadshow: Roadshow, actor: User, match: Match | None = None,
         if match.state not in OPEN_STATES:
             raise ValidationError(f"「{match.state.label}」的匹配不能加入路演")
         check_can_work(actor, match)
+        check_can_advance(match)  # a withdrawn or closed side has nothing left to present
     item = RoadshowItem(roadshow=roadshow, match=match, achievement=achievement,
                         position=max((i.position for i in roadshow.items), default=-1) + 1)
     db.session.add(item)
@@ -92,7 +95,11 @@ def add_item(roadshow: Roadshow, actor: User, match: Match | None = None,
         change_state(match, MatchState.ROADSHOW, actor, note=f"加入路演「{roadshow.title}」", commit=False)
     record_audit(actor, "roadshow.add_item", roadshow, match_id=getattr(match, "id", None),
                  achievement_id=getattr(achievement, "id", None))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # the same item added by a request running at the same moment
+        db.session.rollback()
+        raise ValidationError("该项目已在路演议程中") from None
     return item
 
 
