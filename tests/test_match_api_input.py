@@ -80,3 +80,13 @@ def test_json_null_is_not_an_object(broker):
     match = make_match()
     response = broker.post(f"/api/v1/matches/{match.id}/notes", data="null", content_type="application/json")
     assert response.status_code == 422 and response.json["message"] == "请求体必须是 JSON 对象"
+
+
+@pytest.mark.parametrize("body, message", [("前半\x00后半", "控制字符"), ("长" * 5001, "不超过 5000 个字"),
+                                           (12, "必须是文本")])
+def test_notes_and_state_notes_refuse_nul_overlong_and_non_text(broker, body, message):
+    match = make_match()
+    note = broker.post(f"/api/v1/matches/{match.id}/notes", json={"body": body})
+    assert note.status_code == 422 and message in note.json["message"] and match.notes == []
+    state = broker.post(f"/api/v1/matches/{match.id}/state", json={"state": "contacted", "note": body})
+    assert state.status_code == 422 and message in state.json["message"] and match.state == S.NEW

@@ -9,6 +9,7 @@ from models import (Achievement, ContractType, Deal, DeclineReason, ListingStatu
 from ..audit import record_audit
 from ..errors import Forbidden, InvalidTransition, NotFound, ValidationError
 from ..extensions import db
+from ..formtools import NOTE_MAX, clean_text
 from ..listings.validation import _amount as clean_amount
 from ..notifications.services import link_to, notify
 from .assignment import OPEN_STATES, set_broker
@@ -41,15 +42,6 @@ def get_match(match_id: int) -> Match:
     if match is None:
         raise NotFound("匹配不存在")
     return match
-
-
-def plain_text(value, field: str) -> str:
-    """``value`` stripped ("" for None); a Chinese ValidationError when it is not text (a JSON number or list)."""
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValidationError("该字段必须是文本", field=field)
-    return value.strip()
 
 
 def shown_value(value, limit: int = 50) -> str:
@@ -106,7 +98,7 @@ def change_state(match: Match, to_state: MatchState | str, actor: User, reason: 
     if to_state == S.DEAL and match.deal is None:
         raise ValidationError("请通过「记录成交」填写合同类型、金额和日期")
     check_can_work(actor, match)
-    note = plain_text(note, "note") or None
+    note = clean_text(note, "note", "说明", NOTE_MAX)
     if to_state == S.DECLINED:
         decline = DeclineReason.parse(reason)
         if decline is None:
@@ -141,7 +133,7 @@ def announce_introduction(match: Match) -> None:
 
 def add_note(match: Match, author: User, body: str) -> MatchNote:
     """Add a broker's note to ``match``, log it and commit."""
-    body = plain_text(body, "body")
+    body = clean_text(body, "body", "备注", NOTE_MAX)
     if not body:
         raise ValidationError("备注不能为空", field="body")
     check_can_work(author, match)
