@@ -119,3 +119,12 @@ def login_as(app, make_user):
         return c
 
     return login
+
+
+@pytest.fixture
+def university(db):
+    """A verified university, 西南交通大学, that registrations can ask to join."""
+    org = Organization(name="西南交通大学", kind=OrgKind.UNIVERSITY, region="四川", verified=True)
+    db.session.add(org)
+    db.session.commit()
+    return org

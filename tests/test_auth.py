@@ -16,14 +16,6 @@ def bad_check_digit(code: str) -> str:
     return code[:17] + ("0" if code[17] != "0" else "1")
 
 
-@pytest.fixture
-def university(db):
-    org = Organization(name="西南交通大学", kind=OrgKind.UNIVERSITY, region="四川", verified=True)
-    db.session.add(org)
-    db.session.commit()
-    return org
-
-
 def form(**overrides) -> dict:
     data = {"role": "researcher", "name": "张三", "email": "zhang@example.cn", "phone": "13800000000",
             "password": "abc12345", "confirm": "abc12345", "org_choice": "existing",

@@ -6,20 +6,12 @@ import sqlalchemy as sa
 from matchmaker.errors import InvalidTransition
 from matchmaker.listings import services as listings
 from matchmaker.listings.kinds import ACHIEVEMENTS
-from models import AuditLog, Membership, Notification, Organization, OrgKind, OutboxEmail, Role, User
+from models import AuditLog, Membership, Notification, OutboxEmail, Role, User
 from models.organization import credit_code_check_char
 
 from listing_data import achievement_data
 
 BANNER = "您加入「西南交通大学」的申请正在等待管理员确认"
-
-
-@pytest.fixture
-def university(db):
-    org = Organization(name="西南交通大学", kind=OrgKind.UNIVERSITY, region="四川", verified=True)
-    db.session.add(org)
-    db.session.commit()
-    return org
 
 
 def register(client, **overrides):
