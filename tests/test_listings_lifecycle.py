@@ -166,6 +166,26 @@ def test_editing_only_private_fields_keeps_a_listing_published(app, make_user):
     assert entry.detail["fields"] == ["contact_phone", "team"] and "to" not in entry.detail
 
 
+def test_editing_only_terms_keeps_a_listing_published_and_re_indexes_its_filters(app, make_user):
+    owner, admin = make_user(Role.ENTERPRISE), make_user(Role.ADMIN)
+    need = published("needs", owner, admin)
+    index = get_index("needs")
+
+    def found_in(region):
+        return str(need.id) in {h.id for h in index.search("电池热失控预警", limit=5, filters={"region": region})}
+
+    assert found_in("重庆") and not found_in("四川")
+    services.update_listing(need, owner, need_data(region="四川", budget_max="300",
+                                                   deadline=date.today() + timedelta(days=120)))
+    assert need.status == ListingStatus.PUBLISHED and need.index_state == IndexState.SYNCED
+    assert found_in("四川") and not found_in("重庆")
+    [entry] = audit(action="need.update")
+    assert entry.detail["fields"] == ["region", "budget_max", "deadline"] and "to" not in entry.detail
+    services.update_listing(need, owner, need_data(region="四川", budget_max="300", title="储能电池包热失控预警",
+                                                   deadline=date.today() + timedelta(days=120)))
+    assert need.status == ListingStatus.PENDING  # a content change with them still goes to review
+
+
 def test_pending_listing_cannot_be_edited(app, make_user):
     owner = make_user(Role.RESEARCHER)
     ach = services.create_listing(ACHIEVEMENTS, owner, achievement_data())

@@ -2,10 +2,11 @@
 
 draft -> pending (submit) -> published (approve) | draft + note (request changes) | rejected (reject);
 published -> withdrawn (owner) | expired (need past deadline) | closed. An edit of a published
-listing that changes what the public sees (anything but the private contact fields) sends it back
+listing that changes its reviewed content (title, texts, keywords, field, IP items) sends it back
 to review: pending, out of search and public pages until approved, so an approved listing cannot
-be rewritten into unreviewed content. Edits of the private fields only keep it published.
-Every edit is audited with the changed fields.
+be rewritten into unreviewed content. Edits of the private contact fields or of the structured
+terms (region, maturity, cooperation modes, price, budget, deadline, reward) keep it published;
+changed terms are re-indexed and re-matched at once. Every edit is audited with the changed fields.
 """
 from datetime import date
 
@@ -83,8 +84,13 @@ def create_listing(kind: ListingKind, owner, data: dict):
     return listing
 
 
+# Structured, validated values a published listing may change without a new review (no free text).
+TERMS_FIELDS = frozenset({"region", "trl", "coop_modes", "price_mode", "price_amount",
+                          "budget_min", "budget_max", "deadline", "reward"})
+
+
 def update_listing(listing, actor, data: dict):
-    """Save an edit; public changes to a published listing send it back to review (pending, unlisted)."""
+    """Save an edit; content changes to a published listing send it back to review (pending, unlisted)."""
     kind = kind_of(listing)
     if not can_edit(listing, actor):
         raise Forbidden("无权修改此内容")
@@ -92,7 +98,9 @@ def update_listing(listing, actor, data: dict):
         raise InvalidTransition(f"{listing.status.label}状态下不能修改" +
                                 ("，请先撤回" if listing.status == S.PENDING else ""))
     changed = apply_values(listing, clean_listing(kind, data))
-    resubmitted = listing.status == S.PUBLISHED and bool(public_changes(listing, changed))
+    published = listing.status == S.PUBLISHED
+    resubmitted = published and bool(content_changes(listing, changed))
+    new_terms = published and not resubmitted and not TERMS_FIELDS.isdisjoint(changed)
     if resubmitted:  # the same state a first submission leaves: in the review queue, out of the index
         listing.status, listing.submitted_at, listing.review_note = S.PENDING, utcnow(), None
         listing.index_state = IndexState.PENDING
@@ -100,16 +108,21 @@ def update_listing(listing, actor, data: dict):
                      **{"from": S.PUBLISHED.value, "to": S.PENDING.value})
     elif changed:
         record_audit(actor, f"{kind.object_type}.update", listing, fields=changed)
+        if new_terms:  # the engine filters on them: re-index, then re-match like a publish
+            listing.index_state = IndexState.PENDING
     db.session.commit()
     if resubmitted:
         sync_listings([listing])
         listing_unpublished.send(listing)
+    elif new_terms:
+        sync_listings([listing])
+        listing_published.send(listing)
     return listing
 
 
-def public_changes(listing, changed: list[str]) -> list[str]:
-    """The changed fields the public sees (all but the private contact fields): they need review."""
-    return [name for name in changed if name not in listing.PRIVATE_FIELDS]
+def content_changes(listing, changed: list[str]) -> list[str]:
+    """The changed fields that carry reviewed public content (not private contacts, not structured terms)."""
+    return [name for name in changed if name not in listing.PRIVATE_FIELDS and name not in TERMS_FIELDS]
 
 
 def transition_listing(listing, actor, action: str, reason: str | None = None):
