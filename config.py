@@ -48,6 +48,7 @@ class Config:
     EXPORT_LIMIT = 5000  # rows in one CSV export
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # bytes in one request (import uploads); larger ones get 413
     PUBLIC_BASE_URL = "http://localhost:5000"  # absolute links in e-mails
+    TIMEZONE = "Asia/Shanghai"  # times are stored in UTC and shown in this zone
     BOOTSTRAP_SERVE_LOCAL = True  # Bootstrap-Flask serves its bundled assets: never a CDN
 
     # Mail (outbox worker sends through SMTP)

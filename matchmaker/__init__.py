@@ -24,7 +24,14 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def check_config(app: Flask) -> None:
-    """Refuse to run in production without a real secret; give development a dev-only one."""
+    """Refuse to run in production without a real secret (development gets a dev-only one) or with an unknown zone."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(app.config.get("TIMEZONE")))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise RuntimeError(f"MATCHMAKER_TIMEZONE {app.config.get('TIMEZONE')!r} is not a known time zone "
+                           "(e.g. Asia/Shanghai)") from None
     if not app.config.get("SECRET_KEY"):
         if app.config.get("ENV_NAME") == "production":
             raise RuntimeError("MATCHMAKER_SECRET_KEY must be set in production")

@@ -1,4 +1,7 @@
-"""Template globals for the UI shell: route guards, navigation per role, unread count."""
+"""Template globals for the UI shell: route guards, navigation per role, unread count, local times."""
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
 from flask import current_app, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -48,3 +51,12 @@ def unread_notifications() -> int:
     if not current_user.is_authenticated:
         return 0
     return unread_count(current_user)
+
+
+@bp.app_template_filter()
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored (naive UTC) time in the platform's zone (TIMEZONE), formatted; "—" when there is none."""
+    if value is None:
+        return "—"
+    aware = value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+    return aware.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime(fmt)

@@ -1,0 +1,24 @@
+"""Times are stored in UTC and shown in the platform's zone (TIMEZONE, Asia/Shanghai by default)."""
+from datetime import datetime
+
+import pytest
+
+from matchmaker import create_app
+from models import Notification, Role
+
+
+def test_pages_show_stored_utc_times_in_the_platform_zone(app, db, login_as):
+    client = login_as(Role.ENTERPRISE)
+    db.session.add(Notification(user_id=client.user.id, kind="match_update", title="跨零点的通知",
+                                created_at=datetime(2026, 1, 1, 23, 30)))
+    db.session.commit()
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert "2026-01-02 07:30" in page and "2026-01-01 23:30" not in page
+    app.config["TIMEZONE"] = "Europe/London"  # a centre elsewhere sets its own zone
+    assert "2026-01-01 23:30" in client.get("/notifications/").get_data(as_text=True)
+
+
+def test_an_unknown_zone_stops_the_app_with_a_clear_message(tmp_path):
+    with pytest.raises(RuntimeError, match="not a known time zone"):
+        create_app({"TESTING": True, "SECRET_KEY": "t", "TIMEZONE": "Mars/Olympus",
+                    "INDEX_DIR": str(tmp_path / "index")})
