@@ -14,6 +14,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     check_config(app)
+    trust_proxies(app)
     os.makedirs(app.config["INDEX_DIR"], exist_ok=True)
     register_extensions(app)
     register_converters(app)
@@ -36,6 +37,15 @@ def check_config(app: Flask) -> None:
         if app.config.get("ENV_NAME") == "production":
             raise RuntimeError("MATCHMAKER_SECRET_KEY must be set in production")
         app.config["SECRET_KEY"] = "dev-only-insecure-key"
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind PROXY_COUNT reverse proxies, take the client's address, scheme and host from their headers."""
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def register_extensions(app: Flask) -> None:

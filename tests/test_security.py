@@ -142,3 +142,27 @@ def test_pages_load_assets_locally_never_from_a_cdn(client):
     assert assets and all(a.startswith("/") and not a.startswith("//") for a in assets), assets
     for asset in assets:
         assert client.get(asset).status_code == 200
+
+
+@pytest.mark.parametrize("proxies, second_client_limited", [(1, False), (0, True)])
+def test_behind_a_proxy_the_forwarded_client_address_is_limited_not_the_proxy(tmp_path, proxies,
+                                                                                second_client_limited):
+    from matchmaker import create_app
+    from matchmaker.extensions import db as _db
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "PROXY_COUNT": proxies, "REGISTER_RATE_LIMIT": "3 per hour",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'proxy.db'}", "WTF_CSRF_ENABLED": False,
+                      "INDEX_DIR": str(tmp_path / "index"), "RATELIMIT_STORAGE_URI": "memory://"})
+    with app.app_context():
+        _db.create_all()
+        client = app.test_client()
+
+        def register_from(address):
+            return client.post("/auth/register", data={"email": "x"}, headers={"X-Forwarded-For": address},
+                               environ_base={"REMOTE_ADDR": "10.9.9.9"})  # the proxy's own address
+
+        assert [register_from("203.0.113.7").status_code for _ in range(3)] == [200, 200, 200]
+        assert register_from("203.0.113.7").status_code == 429
+        assert (register_from("198.51.100.2").status_code == 429) is second_client_limited
+        _db.session.remove()
+        _db.engine.dispose()
