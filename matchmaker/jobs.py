@@ -17,6 +17,7 @@ _background = (None, None)  # (pid, scheduler) of the in-process scheduler, once
 # order, so the mail queued by the others is flushed at the end.
 PERIODIC_JOBS = {
     "expire_needs": ("matchmaker.jobs.expire_needs", "cron", {"hour": 1}),
+    "reindex_pending": ("matchmaker.jobs.reindex_pending", "interval", {"minutes": 10}),
     "broker_digests": ("matchmaker.notifications.digests.send_broker_digests", "interval", None),
     "saved_search_alerts": ("matchmaker.notifications.saved_searches.run_saved_search_alerts",
                             "interval", {"minutes": 30}),
@@ -61,6 +62,16 @@ def expire_needs() -> int:
     from .listings.services import expire_needs as expire
 
     return len(expire())
+
+
+def reindex_pending() -> int:
+    """Bring listings whose index write failed back in step; raise while some still fail (job reports it)."""
+    from .search_index import resync
+
+    repaired, failed = resync()
+    if failed:
+        raise RuntimeError(f"{failed} listings still cannot be written to the search index")
+    return repaired
 
 
 def trigger_args(name: str, app: Flask) -> dict:

@@ -102,7 +102,8 @@ def heal_if_needed(kind_name: str) -> None:
         return
     model = KINDS[kind_name].model
     if db.session.scalar(db.select(model.id).where(model.index_state == IndexState.PENDING).limit(1)):
-        # a small batch only: a request must never re-embed a whole failed import (the worker does the rest)
+        # a small batch only: a request must never re-embed a whole failed import (the worker's
+        # reindex_pending job and `flask reindex --pending` do the rest)
         resync_pending(kind_name, limit=HEAL_BATCH)
 
 

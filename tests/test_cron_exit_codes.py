@@ -55,3 +55,19 @@ def test_worker_once_exits_1_with_one_line_when_a_job_raises(app, db, tmp_path):
 def test_worker_once_exits_0_when_every_job_succeeds(app, runner):
     result = runner.invoke(args=["worker", "--once", "--job", "expire_needs"])
     assert result.exit_code == 0 and "expire_needs: 0" in result.output, result.output
+
+
+def test_the_worker_repairs_listings_whose_index_write_failed(app, db, runner, tmp_path):
+    ach = make_achievement(index_state=IndexState.PENDING)
+    result = runner.invoke(args=["worker", "--once", "--job", "reindex_pending"])
+    assert result.exit_code == 0 and "reindex_pending: 1" in result.output, result.output
+    db.session.expire_all()
+    assert ach.index_state == IndexState.SYNCED
+    broken = make_achievement(index_state=IndexState.PENDING)
+    index_dir = tmp_path / "cron-index"
+    index_dir.mkdir()
+    (index_dir / "achievements").write_text("not a folder")
+    done = flask_cli(app, "worker", "--once", "--job", "reindex_pending", index_dir=index_dir)
+    assert done.returncode == 1 and "reindex_pending:" in done.stderr and "Traceback" not in done.stderr
+    db.session.expire_all()
+    assert broken.index_state == IndexState.PENDING
