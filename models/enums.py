@@ -104,7 +104,7 @@ class MatchState(LabeledEnum):
     NEW = "new", "新匹配"
     CONTACTED = "contacted", "已联系"
     INTRODUCED = "introduced", "已引荐"
-    ROADSHOW = "roadshow", "已路演"
+    ROADSHOW = "roadshow", "已安排路演"
     NEGOTIATING = "negotiating", "洽谈中"
     DEAL = "deal", "已成交"
     DECLINED = "declined", "已婉拒"

@@ -7,7 +7,7 @@ from matchmaker.errors import Forbidden, ValidationError
 from matchmaker.matches.services import change_state
 from matchmaker.roadshows.services import (add_item, create_roadshow, move_item, record_presentation, remove_item,
                                            set_roadshow_status)
-from models import AuditLog, MatchState, RoadshowStatus, Role
+from models import AuditLog, MatchState, Roadshow, RoadshowStatus, Role
 
 from match_data import cover, make_achievement, make_match, make_need, rows
 
@@ -138,7 +138,7 @@ def test_roadshow_text_is_checked_against_its_columns(make_user, fields, message
 
 def test_presenter_name_is_limited(make_user):
     broker = make_user(Role.BROKER)
-    roadshow = create_roadshow(broker, "路演", datetime.now(), place="成都")
+    roadshow = create_roadshow(broker, "路演", datetime.now() + timedelta(days=1), place="成都")
     item = add_item(roadshow, broker, achievement=make_achievement())
     with pytest.raises(ValidationError, match="路演人不超过 120"):
         record_presentation(roadshow, item.id, broker, "人" * 121, "结果")
@@ -154,7 +154,7 @@ def test_presenter_name_is_limited(make_user):
 ])
 def test_presentation_text_is_capped_and_free_of_control_characters(make_user, presenter, outcome, message):
     broker = make_user(Role.BROKER)
-    roadshow = create_roadshow(broker, "路演", datetime.now(), place="成都")
+    roadshow = create_roadshow(broker, "路演", datetime.now() + timedelta(days=1), place="成都")
     item = add_item(roadshow, broker, achievement=make_achievement())
     with pytest.raises(ValidationError, match=message):
         record_presentation(roadshow, item.id, broker, presenter, outcome)
@@ -218,3 +218,42 @@ def test_an_item_added_twice_at_the_same_moment_is_refused_by_the_database(app, 
         sa.event.remove(db.session(), "before_flush", add_elsewhere)
         other.dispose()
     assert done and len(rows(RoadshowItem)) == 1
+
+
+def test_a_match_added_to_a_planned_roadshow_reads_as_scheduled_not_presented(login_as):
+    broker = login_as(Role.BROKER)
+    cover(broker.user, "06")
+    roadshow = create_roadshow(broker.user, "下周路演", datetime.now() + timedelta(days=7), place="成都")
+    match = make_match(make_need(title="排进路演的需求"))
+    change_state(match, MatchState.CONTACTED, broker.user)
+    change_state(match, MatchState.INTRODUCED, broker.user)
+    broker.post("/roadshows/items", data={"roadshow_id": roadshow.id, "match_id": match.id})
+    assert match.state == MatchState.ROADSHOW and roadshow.status == RoadshowStatus.PLANNED
+    page = broker.get(f"/matches/{match.id}").get_data(as_text=True)
+    assert "已安排路演" in page and "已路演" not in page  # nothing has been presented yet
+
+
+def local_now(app) -> datetime:
+    """Now on the platform's wall clock (TIMEZONE), as a broker types it into the form."""
+    from zoneinfo import ZoneInfo
+    return datetime.now(ZoneInfo(app.config["TIMEZONE"])).replace(tzinfo=None)
+
+
+@pytest.mark.parametrize("when", ["2020-01-01T10:00", "one hour ago"])
+def test_a_roadshow_cannot_start_in_the_past(app, login_as, when):
+    broker = login_as(Role.BROKER)
+    if when == "one hour ago":  # on the platform's clock; still ahead of UTC when TIMEZONE is east of it
+        when = f"{local_now(app) - timedelta(hours=1):%Y-%m-%dT%H:%M}"
+    response = broker.post("/roadshows/", data={"title": "过去的路演", "starts_at": when, "place": "成都"})
+    assert response.status_code == 200 and "路演时间不能早于当前时间" in response.get_data(as_text=True)
+    assert rows(Roadshow) == []
+
+
+def test_a_roadshow_later_today_is_accepted(app, login_as):
+    broker = login_as(Role.BROKER)
+    soon = local_now(app) + timedelta(minutes=5)
+    response = broker.post("/roadshows/", data={"title": "稍后的路演", "starts_at": f"{soon:%Y-%m-%dT%H:%M}",
+                                                 "place": "成都"})
+    assert response.status_code == 302
+    [roadshow] = rows(Roadshow)
+    assert roadshow.starts_at == soon.replace(second=0, microsecond=0)  # kept as the local time entered

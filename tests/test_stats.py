@@ -30,7 +30,7 @@ def test_funnel_counts_every_stage_a_match_reached(login_as, make_user):
     change_state(lost, "declined", broker, reason="budget_mismatch")
     assert fresh.state == MatchState.NEW
     rows = table(admin, "funnel")
-    assert rows == [["阶段", "匹配数"], ["已匹配", "3"], ["已联系", "2"], ["已引荐", "2"], ["已路演", "1"],
+    assert rows == [["阶段", "匹配数"], ["已匹配", "3"], ["已联系", "2"], ["已引荐", "2"], ["已安排路演", "1"],
                     ["已成交", "1"]]
     deals = {r[0]: r[1:] for r in table(admin, "deals")[1:]}
     assert deals["技术许可"] == ["1", "88.0"] and deals["技术转让"] == ["0", "0.0"]
@@ -68,7 +68,7 @@ def test_funnel_figures_on_a_known_history_come_from_one_aggregate_query(db, mak
         header, rows = funnel()
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
-    assert rows == [["已匹配", 6], ["已联系", 4], ["已引荐", 3], ["已路演", 2], ["已成交", 1]]
+    assert rows == [["已匹配", 6], ["已联系", 4], ["已引荐", 3], ["已安排路演", 2], ["已成交", 1]]
     # the events are counted in the database: one grouped query, not every event row read into Python
     [query] = statements
     assert "GROUP BY" in query and "max(" in query.lower()

@@ -45,7 +45,7 @@ def test_broker_takes_a_match_to_a_roadshow_and_downloads_the_shortlist(server, 
     page.goto(match_url)
     page.click("#roadshow-form button[type=submit]")
     expect(page.locator(".alert-success")).to_contain_text("已加入路演")
-    expect(page.locator("h1 .badge").first).to_have_text("已路演")
+    expect(page.locator("h1 .badge").first).to_have_text("已安排路演")
     page.goto(f"{server}/roadshows/")
     page.click("text=新能源专场路演")
     expect(page.locator("#roadshow-items")).to_contain_text("储能电池热失控预警需求")
