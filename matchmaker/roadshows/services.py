@@ -1,7 +1,9 @@
 """Roadshows (路演): events, their ordered programme, who presented and the outcome."""
 from datetime import datetime
 import re
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 import sqlalchemy as sa
 
 from models import Achievement, ListingStatus, Match, MatchState, Roadshow, RoadshowItem, RoadshowStatus, Role, User
@@ -47,6 +49,12 @@ def all_roadshows() -> list[Roadshow]:
     return list(db.session.scalars(db.select(Roadshow).order_by(Roadshow.starts_at.desc())))
 
 
+def platform_now() -> datetime:
+    """The current wall-clock time in the platform's zone (TIMEZONE), naive like a roadshow's starts_at."""
+    # starts_at is kept as entered in the form's datetime-local field, i.e. local time, not UTC
+    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).replace(tzinfo=None)
+
+
 def create_roadshow(organizer: User, title: str, starts_at: datetime, place: str | None = None,
                     link: str | None = None, focus_field_code: str | None = None) -> Roadshow:
     """Create a planned roadshow; it needs a title, a date and a place or a link; commits."""
@@ -62,6 +70,8 @@ def create_roadshow(organizer: User, title: str, starts_at: datetime, place: str
         raise ValidationError("请填写地点或线上链接", field="place")
     if link and not URL_RE.match(link):
         raise ValidationError("线上链接应以 http:// 或 https:// 开头", field="link")
+    if starts_at < platform_now().replace(second=0, microsecond=0):
+        raise ValidationError("路演时间不能早于当前时间", field="starts_at")
     roadshow = Roadshow(title=title, starts_at=starts_at, place=place, link=link,
                         focus_field_code=focus_field_code or None, organizer_id=organizer.id)
     db.session.add(roadshow)

@@ -9,7 +9,7 @@ from models import Roadshow
 
 from . import bp
 from ..errors import DomainError, ValidationError
-from ..formtools import run_and_redirect
+from ..formtools import attach_error, run_and_redirect
 from ..listings.taxonomy import field_choices
 from ..params import id_arg
 from ..security import STAFF, role_required
@@ -31,7 +31,7 @@ def index():
             roadshow = create_roadshow(current_user, form.title.data, form.starts_at.data, form.place.data,
                                        form.link.data, form.focus_field_code.data)
         except DomainError as error:
-            flash(error.message, "error")
+            attach_error(form, error)
         else:
             flash("路演已创建", "success")
             return redirect(url_for("roadshows.detail", roadshow_id=roadshow.id))
