@@ -185,3 +185,39 @@ def test_list_pages_show_each_rows_toggle_and_it_returns_to_the_list(login_as, m
     response = admin.post(f"/admin/organizations/{target.organization.id}/verify",
                           data={"verified": "1", "next": "/admin/organizations?state=unverified"})
     assert response.location.endswith("/admin/organizations?state=unverified") and target.organization.verified
+
+
+def test_admin_dashboard_names_audit_actions_in_chinese_and_links_their_objects(login_as, make_user, db):
+    from datetime import datetime, timedelta
+
+    from matchmaker.audit import record_audit
+    from matchmaker.roadshows.services import create_roadshow
+
+    admin = login_as(Role.ADMIN)
+    roadshow = create_roadshow(make_user(Role.BROKER), "周五路演", datetime.now() + timedelta(days=2), place="成都")
+    org = Organization(name="某大学", kind=OrgKind.UNIVERSITY, region="四川")
+    db.session.add(org)
+    record_audit(admin.user, "organization.verify", org)
+    record_audit(admin.user, "organization.merge", org)  # a code without a label yet
+    db.session.commit()
+    page = admin.get("/admin/").get_data(as_text=True)
+    assert f'<a href="/roadshows/{roadshow.id}">路演 #{roadshow.id}</a>' in page and "创建路演" in page
+    assert "认证机构" in page and f"机构 #{org.id}" in page and f"/organizations/{org.id}\"" not in page
+    assert "roadshow.create" not in page and "organization.verify" not in page
+    assert "organization.merge" in page  # unknown codes are still shown, not hidden
+    assert db.session.scalar(db.select(db.func.count()).select_from(AuditLog)) == 3
+
+
+def test_every_audit_action_the_code_writes_has_a_chinese_label():
+    import pathlib
+    import re
+
+    from matchmaker.audit import ACTION_LABELS
+
+    root = pathlib.Path(__file__).resolve().parents[1] / "matchmaker"
+    codes = {code for path in root.rglob("*.py")
+             for code in re.findall(r'record_audit\([^,]+, "([a-z_]+\.[a-z_]+)"', path.read_text(encoding="utf-8"))}
+    codes |= {code for path in root.rglob("*.py")
+              for pair in re.findall(r'"([a-z_]+\.[a-z_]+)" if \w+ else "([a-z_]+\.[a-z_]+)"',
+                                     path.read_text(encoding="utf-8")) for code in pair}
+    assert len(codes) > 20 and sorted(codes - set(ACTION_LABELS)) == []

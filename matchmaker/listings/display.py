@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from models import CoopMode, PriceMode, trl_label
 
+from ..audit import audit_action_label, audit_object_text, audit_object_url
 from .highlight import highlight
 from .search import FACET_LABELS
 from .taxonomy import field_label
@@ -42,3 +43,5 @@ def register_template_helpers(bp) -> None:
                        "price_text": price_text, "coop_text": coop_text, "amount_text": amount_text}.items():
         bp.add_app_template_global(func, name)
     bp.add_app_template_global(FACET_LABELS, "facet_labels")
+    for func in (audit_action_label, audit_object_text, audit_object_url):  # the admin dashboard's audit table
+        bp.add_app_template_global(func)
