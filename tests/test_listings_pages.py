@@ -149,9 +149,29 @@ def test_detail_shows_matches_from_the_other_side(app, client, make_user):
     need = published("needs", enterprise, admin)
     page = client.get(f"/achievements/{ach.id}").get_data(as_text=True)
     panel = page[page.index('id="related-panel"'):]
-    assert "匹配需求" in panel and need.title in panel and "共同关键词" in panel
+    assert "相关需求" in panel and need.title in panel and "共同关键词" in panel
     other = client.get(f"/needs/{need.id}").get_data(as_text=True)
-    assert "匹配成果" in other and ach.title in other
+    assert "相关成果" in other and ach.title in other and "匹配成果" not in other  # not the brokers' matches
+
+
+def test_related_panel_is_ordered_by_the_score_it_shows_and_leaves_out_weak_hits(app, client, make_user):
+    researcher, enterprise, admin = make_user(Role.RESEARCHER), make_user(Role.ENTERPRISE), make_user(Role.ADMIN)
+    ach = published("achievements", researcher, admin)
+    close = published("needs", enterprise, admin, title="固态电池复合电解质离子电导率提升",
+                      description="需要提高固态电解质室温离子电导率，抑制锂枝晶，提升锂电池安全性。",
+                      keywords="固态电解质，锂电池")
+    published("needs", enterprise, admin)
+    published("needs", enterprise, admin, title="金属结构件焊接变形控制", field_code="0601",
+              description="企业生产大型金属结构件，焊接后变形大，需要变形控制工艺。", keywords="焊接，金属结构")
+    published("needs", enterprise, admin, title="玉米抗旱新品种选育", field_code="0601",
+              description="需要适合西南丘陵地区的抗旱玉米品种及配套栽培技术。", keywords="玉米，抗旱")
+    page = client.get(f"/achievements/{ach.id}").get_data(as_text=True)
+    panel = page[page.index('id="related-panel"'):page.index("</aside>")]
+    badges = [int(b) for b in re.findall(r'title="相关度（0–100）">(\d+)<', panel)]
+    assert badges and badges == sorted(badges, reverse=True)
+    assert min(badges) >= app.config["SEARCH_MIN_SEMANTIC_SCORE"]
+    assert panel.index(close.title) < panel.index("热失控")
+    assert "焊接" not in panel and "玉米" not in panel  # unrelated needs are not offered as related
 
 
 def test_my_listings_show_status_reason_and_match_count(app, login_as, make_user, db):

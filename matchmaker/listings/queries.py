@@ -2,6 +2,7 @@
 from datetime import date
 import logging
 
+from flask import current_app
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
@@ -56,7 +57,12 @@ def review_queue(kind: ListingKind, reviewer) -> list:
 
 
 def related_listings(listing, limit: int = RELATED_LIMIT) -> list[tuple]:
-    """Published listings of the other kind that the engine finds for this one: [(listing, hit)]."""
+    """Published listings of the other kind the engine relates to this one, best score first: [(listing, hit)].
+
+    Hits below SEARCH_MIN_SEMANTIC_SCORE (the calibrated 0-100 score the badge shows) are left out, shared terms or
+    not: a public page should not offer 12-point hits as related. MATCH_THRESHOLD stays the stricter bar for the
+    matches brokers work on.
+    """
     other = kind_of(listing).other
     refresh_before_search(other)
     try:
@@ -64,6 +70,8 @@ def related_listings(listing, limit: int = RELATED_LIMIT) -> list[tuple]:
     except Exception:  # a broken or rebuilding index must not take the detail page down
         log.exception("related %s for %r failed", other.name, listing)
         return []
+    floor = current_app.config["SEARCH_MIN_SEMANTIC_SCORE"]
+    hits = sorted((h for h in hits if h.score >= floor), key=lambda h: (-h.score, -h.fused))
     rows = {o.id: o for o in db.session.scalars(db.select(other.model).where(
         other.model.id.in_([int(h.id) for h in hits]), other.model.status == ListingStatus.PUBLISHED))}
     return [(rows[int(h.id)], h) for h in hits if int(h.id) in rows][:limit]
