@@ -67,6 +67,27 @@ def test_need_form_with_challenge(app, login_as):
     assert ok.status_code == 302
     detail = client.get(ok.headers["Location"]).get_data(as_text=True)
     assert "揭榜挂帅" in detail and "200 万元" in detail and "有储能安全项目经验" in detail
+    [reward] = re.findall(r"揭榜挂帅</dt>\s*<dd[^>]*>(.*?)</dd>", detail, re.S)
+    assert "悬赏 200 万元" in reward and "揭榜挂帅" not in reward  # the row label is not repeated in the value
+
+
+def test_needs_hall_filters_open_challenges_with_a_count(app, client, make_user):
+    owner, admin = make_user(Role.ENTERPRISE), make_user(Role.ADMIN)
+    challenge = published("needs", owner, admin, title="储能电池热失控揭榜项目", is_challenge=True, reward="300",
+                          solver_conditions="具备储能安全项目经验")
+    ordinary = published("needs", owner, admin, title="普通的电池检测需求")
+    published("needs", owner, admin, title="另一项普通需求", region="四川")
+    page = client.get("/needs/").get_data(as_text=True)
+    facet = page[page.index('data-facet="challenge"'):]
+    facet = facet[:facet.index("</div>\n", facet.index("<ul"))]
+    assert "需求类型" in facet and 'href="/needs/?challenge=1"' in facet
+    assert re.search(r">揭榜挂帅</a>\s*<span class=\"text-muted\">\(1\)</span>", facet)
+    only = client.get("/needs/?challenge=1").get_data(as_text=True)
+    assert f'href="/needs/{challenge.id}"' in only and f'href="/needs/{ordinary.id}"' not in only
+    searched = client.get("/needs/?challenge=1&q=电池").get_data(as_text=True)  # with a query too
+    assert f'href="/needs/{challenge.id}"' in searched and f'href="/needs/{ordinary.id}"' not in searched
+    counts = client.get("/needs/?region=四川").get_data(as_text=True)  # counts follow the other facets
+    assert 'data-facet="challenge"' in counts and ">揭榜挂帅</a>" not in counts
 
 
 def test_wrong_role_gets_403_and_others_drafts_are_404(app, login_as, make_user):

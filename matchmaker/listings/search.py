@@ -27,8 +27,11 @@ STAGES = ("实验室", "小试", "中试", "产业化")
 BUDGETS = {"lt50": ("50 万以下", 0, 50), "50-200": ("50–200 万", 50, 200),
            "200-1000": ("200–1000 万", 200, 1000), "gt1000": ("1000 万以上", 1000, None),
            "negotiable": ("面议", None, None)}
-FACETS = {"achievements": ("field", "region", "stage", "coop"), "needs": ("field", "region", "coop", "budget")}
-FACET_LABELS = {"field": "技术领域", "region": "地区", "stage": "技术成熟度", "coop": "合作方式", "budget": "预算"}
+FACETS = {"achievements": ("field", "region", "stage", "coop"),
+          "needs": ("challenge", "field", "region", "coop", "budget")}
+FACET_LABELS = {"field": "技术领域", "region": "地区", "stage": "技术成熟度", "coop": "合作方式", "budget": "预算",
+                "challenge": "需求类型"}
+CHALLENGE = "1"  # the challenge facet's one value: open challenges (揭榜挂帅) only
 SORTS = {"achievements": {"relevance": "相关度", "newest": "最新发布", "trl": "成熟度"},
          "needs": {"relevance": "相关度", "newest": "最新发布", "budget": "预算", "deadline": "截止日期"}}
 
@@ -106,7 +109,8 @@ def _rows(kind: ListingKind, ids: list[int] | None) -> list[Row]:
     if kind.name == "achievements":
         cols = (m.id, m.field_code, m.region, m.coop_modes, m.published_at, m.trl)
     else:
-        cols = (m.id, m.field_code, m.region, m.coop_modes, m.published_at, m.budget_min, m.budget_max, m.deadline)
+        cols = (m.id, m.field_code, m.region, m.coop_modes, m.published_at, m.budget_min, m.budget_max, m.deadline,
+                m.is_challenge)
     stmt = db.select(*cols).where(m.status == ListingStatus.PUBLISHED)
     if ids is not None:
         stmt = stmt.where(m.id.in_(ids))
@@ -118,6 +122,7 @@ def _rows(kind: ListingKind, ids: list[int] | None) -> list[Row]:
             sort_value = r.trl or 0
         else:
             values["budget"] = _budget_bucket(r.budget_min, r.budget_max)
+            values["challenge"] = CHALLENGE if r.is_challenge else None
             sort_value = (float(r.budget_max or r.budget_min or 0), r.deadline or date.max)
         rows.append(Row(r.id, values, r.published_at, sort_value))
     return rows
@@ -140,6 +145,8 @@ def _labels(name: str) -> dict:
         return dict(CoopMode.choices())
     if name == "budget":
         return {k: v[0] for k, v in BUDGETS.items()}
+    if name == "challenge":
+        return {CHALLENGE: "揭榜挂帅"}
     return {}
 
 
