@@ -135,7 +135,7 @@ def test_a_public_edit_of_a_published_listing_goes_back_to_review_until_approved
     assert ach.status == ListingStatus.PENDING and ach.index_state == IndexState.SYNCED
     assert str(ach.id) not in indexed_ids("achievements")
     assert app.test_client().get(f"/achievements/{ach.id}").status_code == 404
-    assert ach in queries.review_queue(ACHIEVEMENTS, admin)
+    assert ach in queries.review_queue(ACHIEVEMENTS, admin).items
     [entry] = audit(action="achievement.update")
     assert entry.detail["fields"] == ["title", "keywords"]
     assert (entry.detail["from"], entry.detail["to"]) == ("published", "pending")

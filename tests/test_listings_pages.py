@@ -262,3 +262,35 @@ def test_a_title_with_a_nul_byte_is_refused_by_the_form(app, login_as):
                                           data=form_post(achievement_data(title="标题\x00空字节测试")))
     assert page.status_code == 422 and "标题包含不允许的控制字符" in page.get_data(as_text=True)
     assert _db.session.scalars(_db.select(Achievement)).all() == []
+
+
+def test_review_queue_pages_and_a_refused_decision_returns_to_the_reviewers_page(app, login_as, make_user):
+    app.config["PER_PAGE"] = 2
+    owner = make_user(Role.RESEARCHER)
+    pending = []
+    for n in range(5):
+        listing = services.create_listing(ACHIEVEMENTS, owner, achievement_data(title=f"待审成果第{n}号"))
+        services.submit_listing(listing, owner)
+        pending.append(listing)
+    admin = login_as(Role.ADMIN)
+    first = admin.get("/review/").get_data(as_text=True)
+    assert "待审成果第0号" in first and "待审成果第1号" in first and "待审成果第2号" not in first
+    assert "共 5 条，第 1/3 页" in first and 'href="/review/?achievements_page=2#queue-achievements"' in first
+    second = admin.get("/review/?achievements_page=2").get_data(as_text=True)
+    assert "待审成果第2号" in second and "待审成果第3号" in second and "待审成果第0号" not in second
+    assert 'name="next" value="/review/?achievements_page=2"' in second
+    target = pending[2]
+    for decision in ("request_changes", "reject"):
+        refused = admin.post(f"/review/achievements/{target.id}/{decision}",
+                             data={"reason": "  ", "next": "/review/?achievements_page=2"})
+        assert refused.status_code == 302
+        assert refused.location == f"/review/?achievements_page=2#review-actions-achievements-{target.id}"
+        assert "请填写原因" in admin.get(refused.location).get_data(as_text=True)
+    assert target.status == ListingStatus.PENDING
+    elsewhere = admin.post(f"/review/achievements/{target.id}/reject", data={"reason": "", "next": "//evil.example"})
+    assert elsewhere.location == f"/review/#review-actions-achievements-{target.id}"  # not an open redirect
+    done = admin.post(f"/review/achievements/{target.id}/request_changes",
+                      data={"reason": "请补充指标", "next": "/review/?achievements_page=2"})
+    assert done.location == "/review/?achievements_page=2" and target.status == ListingStatus.DRAFT
+    from_detail = admin.get(f"/achievements/{pending[4].id}").get_data(as_text=True)
+    assert f'name="next" value="/achievements/{pending[4].id}"' in from_detail

@@ -10,6 +10,7 @@ from models import ListingStatus, Match
 
 from ..errors import NotFound
 from ..extensions import db
+from ..params import paginate
 from ..search_index import get_index
 from .access import can_view, review_scope
 from .documents import query_text
@@ -45,15 +46,15 @@ def my_listings(kind: ListingKind, user) -> list:
     return db.session.scalars(db.select(m).where(m.owner_id == user.id).order_by(m.updated_at.desc())).all()
 
 
-def review_queue(kind: ListingKind, reviewer) -> list:
-    """Pending listings of ``kind`` that ``reviewer`` may review, oldest submission first."""
+def review_queue(kind: ListingKind, reviewer, page: int = 1, per_page: int = 20):
+    """One page of the pending listings of ``kind`` that ``reviewer`` may review, oldest submission first."""
     m = kind.model
     stmt = db.select(m).where(m.status == ListingStatus.PENDING).order_by(m.submitted_at, m.id) \
         .options(selectinload(m.organization))  # the queue shows each row's organization
     scope = review_scope(m, reviewer)
     if scope is not None:
         stmt = stmt.where(scope)
-    return db.session.scalars(stmt).all()
+    return paginate(stmt, per_page, page)
 
 
 def related_listings(listing, limit: int = RELATED_LIMIT) -> list[tuple]:
