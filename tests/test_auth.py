@@ -266,3 +266,12 @@ def test_change_password(login_as, auth, client, password):
     assert response.status_code == 302
     assert auth.login(c.user.email, password).status_code == 200
     assert auth.login(c.user.email, "newpass123").status_code == 302
+
+
+def test_empty_registration_names_each_missing_field(client):
+    response = client.post("/auth/register", data={})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200  # unchanged
+    for message in ("请填写姓名", "请填写电子邮箱", "请设置密码", "请再次输入密码"):
+        assert page.count(message) == 1
+    assert "此项为必填项" not in page and page.count("内容有误，请按提示修改。") == 1
