@@ -99,3 +99,18 @@ def test_printed_logins_sign_in_through_the_login_form(app, db, seeded):
             assert session.get("_user_id") == user.get_id()
     refused = app.test_client().post("/auth/login", data={"email": logins[0][0], "password": "wrong-password"})
     assert refused.status_code != 302
+
+
+def test_csl_keywords_cut_at_commas_upstream_are_joined_back(app):
+    from datetime import datetime
+
+    from matchmaker.demo import CORPUS_FILE
+    from matchmaker.demo.csl import build_achievement, read_corpus
+
+    record = next(r for r in read_corpus(CORPUS_FILE) if r["id"] == "csl-e8928dde14dc")
+    assert " 4-三唑" in record["keywords"]  # the corpus itself carries the cut-up chemical name
+    org = Organization(name="某大学", kind=OrgKind.UNIVERSITY, region="四川")
+    owner = User(name="李老师", email="li@example.edu.cn", role=Role.RESEARCHER, organization=org)
+    achievement = build_achievement(record, org, owner, datetime(2026, 11, 1))
+    assert achievement.keywords == ["1-氢-3,5-二(3-吡啶基)-1,2,4-三唑", "2,2′-二硫二苯甲酸", "镍(Ⅱ)配合物", "合成",
+                                    "晶体结构"]

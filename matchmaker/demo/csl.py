@@ -102,10 +102,26 @@ def read_corpus(path: str) -> list[dict]:
     return records
 
 
+def csl_keywords(record: dict) -> list[str]:
+    """A record's keywords as published: the corpus keeps them as a list, each item one keyword.
+
+    Upstream cut a few chemical names at their ", " ("1-氢-3", " 5-二(3-吡啶基)-1", " 2", " 4-三唑"); an
+    item that starts with a space is such a remainder and is joined back to the one before it.
+    """
+    keywords: list[str] = []
+    for item in record.get("keywords") or []:
+        text = str(item)
+        if text[:1].isspace() and keywords:
+            keywords[-1] += "," + text.strip()
+        elif text.strip():
+            keywords.append(text.strip())
+    return keywords
+
+
 def field_for(record: dict) -> str | None:
     """The taxonomy sub-field code of a CSL record, or None when its discipline is not technology."""
     default, rules = DISCIPLINE_FIELDS.get(record.get("discipline"), (None, []))
-    text = record["title"] + " ".join(record.get("keywords") or [])
+    text = record["title"] + " ".join(csl_keywords(record))
     return next((code for words, code in rules if any(w in text for w in words)), default)
 
 
@@ -162,7 +178,7 @@ def build_achievement(record: dict, org: Organization, owner: User, now: datetim
     created = now - timedelta(days=rng.randint(3, 720), minutes=rng.randint(0, 1440))
     return Achievement(
         external_key=record["id"], title=record["title"], summary=record["abstract"],
-        keywords=list(record.get("keywords") or []), discipline=record["discipline"], field_code=field_code,
+        keywords=csl_keywords(record), discipline=record["discipline"], field_code=field_code,
         industries=INDUSTRIES.get(field_code) or INDUSTRIES[field_code[:2]], trl=trl,
         coop_modes=[m.value for m in coop], price_mode=price_mode,
         price_amount=Decimal(rng.choice(PRICES)) if price_mode == PriceMode.LISTED else None,
