@@ -2,9 +2,13 @@
 import csv
 import io
 
+from flask import Response, send_file
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+
+# Flask adds "; charset=utf-8" to text/* types itself: naming it here too sent the parameter twice
+MIMETYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 # A cell starting with one of these is run as a formula by Excel/WPS (CSV/formula injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -48,3 +52,9 @@ def write_xlsx(header, rows, title: str, sheet: str = "Sheet1", wide=()) -> byte
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def download(data: bytes, filename: str) -> Response:
+    """An attachment response for a file made here, its type taken from the name's extension (csv or xlsx)."""
+    extension = filename.rsplit(".", 1)[-1]
+    return send_file(io.BytesIO(data), mimetype=MIMETYPES[extension], as_attachment=True, download_name=filename)

@@ -37,3 +37,20 @@ def test_listing_csv_export_is_escaped(app, client, make_user):
     body = client.get("/needs/export.csv").get_data().decode("utf-8-sig")
     assert "'=1+1 锂电池隔膜" in body
     assert "\n=1+1" not in body and ",=1+1" not in body
+
+
+def test_downloads_name_their_type_and_charset_once(login_as):
+    from models import Role
+
+    broker = login_as(Role.BROKER)
+    for path, name in (("/stats/funnel.csv", "stats-funnel.csv"),
+                       ("/roadshows/shortlist/download?week=2026-W47&format=csv",
+                        "roadshow-shortlist-2026-W47-public.csv"),
+                       ("/needs/export.csv", "needs.csv")):
+        response = broker.get(path)
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+        assert response.headers["Content-Disposition"] == f"attachment; filename={name}"
+        assert response.data.startswith("\ufeff".encode("utf-8"))  # the BOM Excel needs
+    xlsx = broker.get("/roadshows/shortlist/download?week=2026-W47&format=xlsx")
+    assert xlsx.headers["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -5,7 +5,7 @@ Each view parses input, calls one service or query, and renders or redirects.
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..exports import write_csv
+from ..exports import download, write_csv
 from ..errors import DomainError, InvalidTransition, ValidationError
 from ..security import can_see_private, public, role_required, signed_in
 from . import queries, services
@@ -122,5 +122,4 @@ def csv_response(kind: ListingKind, listings, private: bool) -> Response:
     rows = ([x.id, x.organization.name if x.organization else ""] + [format_cell(x, c.name) for c in columns]
             for x in listings)
     body = write_csv(["编号", "机构"] + [c.header for c in columns], rows)
-    return Response(body, mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename={kind.name}.csv"})
+    return download(body, f"{kind.name}.csv")

@@ -1,14 +1,14 @@
 """Roadshow pages: list and create events, run their programme, download the weekly shortlist."""
 from datetime import date
-import io
 
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from models import Roadshow
 
 from . import bp
 from ..errors import DomainError, ValidationError
+from ..exports import MIMETYPES, download
 from ..formtools import attach_error, run_and_redirect
 from ..listings.taxonomy import field_choices
 from ..params import id_arg
@@ -17,8 +17,6 @@ from .forms import PresentationForm, RoadshowForm, StatusForm
 from .services import (add_item_by_ids, all_roadshows, can_change_roadshow, check_roadshow_owner, create_roadshow,
                        get_roadshow, move_item, record_presentation, remove_item, set_roadshow_status)
 from .shortlist import AUDIENCES, export_shortlist, iso_week, normalize_week, shortlist_matches
-MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             "csv": "text/csv; charset=utf-8"}
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -141,4 +139,4 @@ def shortlist_download():
     current_app.logger.info("shortlist %s %s (%s) downloaded by %s: %d rows", week, fmt, audience,
                             current_user.id, count)
     name = f"roadshow-shortlist-{week}-{audience}.{fmt}"
-    return send_file(io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True, download_name=name)
+    return download(data, name)

@@ -1,9 +1,9 @@
 """Statistics page (ECharts served locally) and one CSV download per chart."""
-from flask import Response, render_template
+from flask import render_template
 
 from . import bp
 from ..errors import NotFound
-from ..exports import write_csv
+from ..exports import download as download_file, write_csv
 from ..security import STAFF, role_required
 from .services import CHARTS
 
@@ -21,5 +21,4 @@ def download(name: str):
     chart = CHARTS.get(name)
     if chart is None:
         raise NotFound("没有这项统计")
-    return Response(write_csv(*chart.table()), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename=stats-{name}.csv"})
+    return download_file(write_csv(*chart.table()), f"stats-{name}.csv")
