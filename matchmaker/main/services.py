@@ -3,6 +3,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..matches.assignment import OPEN_STATES as OPEN_MATCH_STATES
+from ..matches.owners import count_open_owner_matches
 from models import (Achievement, ListingStatus, Match, MatchState, Need, Organization, Roadshow,
                     RoadshowStatus, Role, User)
 
@@ -33,13 +34,12 @@ def recent(model, *where, limit: int = 5) -> list:
     return list(db.session.scalars(sa.select(model).where(*where).order_by(model.updated_at.desc()).limit(limit)))
 
 
-def listing_dashboard(user: User, model, side) -> dict:
-    """A researcher's achievements or an enterprise's needs, with their open matches."""
-    side_ids = sa.select(model.id).where(model.owner_id == user.id)
+def listing_dashboard(user: User, model) -> dict:
+    """A researcher's achievements or an enterprise's needs, with the open matches /matches/mine lists."""
     return {
         "statuses": status_counts(model, model.owner_id == user.id),
         "recent": recent(model, model.owner_id == user.id),
-        "open_matches": count(Match, side.in_(side_ids), Match.state.in_(OPEN_MATCH_STATES)),
+        "open_matches": count_open_owner_matches(user),
     }
 
 
@@ -71,9 +71,9 @@ def dashboard_for(user: User) -> dict:
     """The landing figures of ``user``'s role."""
     role = user.role.value
     if role == "researcher":
-        return listing_dashboard(user, Achievement, Match.achievement_id)
+        return listing_dashboard(user, Achievement)
     if role == "enterprise":
-        return listing_dashboard(user, Need, Match.need_id)
+        return listing_dashboard(user, Need)
     if role == "broker":
         return broker_dashboard(user)
     return admin_dashboard()

@@ -44,3 +44,9 @@ class ManualMatchForm(FlaskForm):
     achievement_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
     reason = StringField("匹配理由", validators=[Optional()])
 
+
+
+class AnswerForm(FlaskForm):
+    """A researcher's answer to an introduction: accept, or not now with an optional short reason."""
+
+    reason = StringField("原因（可选）", validators=[Optional()])

@@ -3,7 +3,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from models import (Achievement, ContractType, Deal, DeclineReason, ListingStatus, Match, MatchEvent, MatchNote,
+from models import (ContractType, Deal, DeclineReason, ListingStatus, Match, MatchEvent, MatchNote,
                     MatchState, Need, Role, User)
 
 from ..audit import record_audit
@@ -176,17 +176,6 @@ def record_deal(match: Match, actor: User, contract_type: ContractType | str, am
     record_audit(actor, "match.deal", match, contract_type=contract.value, amount=str(deal.amount))
     db.session.commit()
     return deal
-
-
-def introductions_for(user: User) -> list[Match]:
-    """Matches involving ``user``'s listings that a broker has introduced (introduced or later)."""
-    shown = [s for s in PIPELINE if PIPELINE.index(s) >= PIPELINE.index(S.INTRODUCED)]
-    stmt = (db.select(Match).join(Need, Match.need_id == Need.id)
-            .join(Achievement, Match.achievement_id == Achievement.id)
-            .filter(db.or_(Need.owner_id == user.id, Achievement.owner_id == user.id),
-                    Match.state.in_(shown))
-            .order_by(Match.updated_at.desc()))
-    return list(db.session.scalars(stmt))
 
 
 def on_listing_unpublished(listing, **_) -> None:

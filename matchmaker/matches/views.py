@@ -2,19 +2,22 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from models import MatchState, Need, REGIONS, Role
+from models import Achievement, MatchState, Need, REGIONS, Role
 
 from . import bp
-from ..errors import Conflict, ValidationError
+from ..errors import Conflict, DomainError, ValidationError
+from ..extensions import db
 from ..formtools import run_and_redirect
 from ..listings.taxonomy import field_choices
 from ..params import id_arg, paginate
 from ..security import STAFF, role_required
 from .assignment import reassign_match_to, take_match
-from .forms import AssignForm, DealForm, ManualMatchForm, NoteForm, StateForm
+from .forms import AnswerForm, AssignForm, DealForm, ManualMatchForm, NoteForm, StateForm
 from .matching import create_manual_match_by_ids, manual_match_candidates
 from .queue import SCOPES, SORTS, QueueFilter, queue_query
-from .services import add_note, allowed_moves, change_state, get_match, introductions_for, record_deal
+from .owners import (ACCEPT, ALREADY_REQUESTED, answer_introduction, answer_of, count_open_owner_matches, intro_events,
+                     own_side, owner_matches_query, request_introduction)
+from .services import add_note, allowed_moves, change_state, get_match, record_deal
 
 
 @bp.get("/")
@@ -24,6 +27,7 @@ def queue():
     f = QueueFilter.from_args(request.args, current_user)
     page = paginate(queue_query(current_user, f), current_app.config["PER_PAGE"])
     return render_template("matches/queue.html", page=page, f=f, scopes=SCOPES, sorts=SORTS,
+                           intro=intro_events(m.id for m in page.items), answer_of=answer_of,
                            states=MatchState, fields=field_choices(), regions=REGIONS,
                            args={k: v for k, v in request.args.items() if k != "page"})
 
@@ -113,5 +117,45 @@ def new():
 @bp.get("/mine")
 @role_required(Role.RESEARCHER, Role.ENTERPRISE)
 def mine():
-    """An owner's introductions."""
-    return render_template("matches/mine.html", matches=introductions_for(current_user))
+    """Every match of the owner's published listings, open ones first, with the owner's actions."""
+    page = paginate(owner_matches_query(current_user), current_app.config["PER_PAGE"])
+    return render_template("matches/mine.html", page=page, intro=intro_events(m.id for m in page.items),
+                           answer_of=answer_of, open_count=count_open_owner_matches(current_user),
+                           researcher=own_side(current_user) is Achievement,
+                           answer_form=AnswerForm())
+
+
+def owner_action(action, success) -> object:
+    """Run an owner's action and go back to /matches/mine; a bad input is flashed, 403/404/409 are error pages."""
+    try:
+        message = success(action())
+    except ValidationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    except DomainError:
+        db.session.rollback()
+        raise
+    else:
+        flash(message, "success")
+    return redirect(request.form.get("next") if (request.form.get("next") or "").startswith("/matches/mine")
+                    else url_for("matches.mine"))
+
+
+@bp.post("/<int:match_id>/request")
+@role_required(Role.ENTERPRISE)
+def request_intro(match_id: int):
+    """An enterprise asks the broker to introduce the matched achievement."""
+    match = get_match(match_id)
+    return owner_action(lambda: request_introduction(match, current_user),
+                        lambda result: "已提交对接申请，技术经理人会尽快联系您" if result[1] else ALREADY_REQUESTED)
+
+
+@bp.post("/<int:match_id>/answer")
+@role_required(Role.RESEARCHER)
+def answer_intro(match_id: int):
+    """A researcher accepts an introduction or declines it for now."""
+    form, match = AnswerForm(), get_match(match_id)
+    return owner_action(lambda: answer_introduction(match, current_user, request.form.get("answer"),
+                                                    form.reason.data),
+                        lambda event: "已接受引荐，技术经理人将安排后续对接" if event.kind == ACCEPT
+                        else "已答复暂不考虑")

@@ -13,6 +13,8 @@ KINDS = {
     "match_digest": "待处理匹配摘要",
     "introduction": "对接引荐",
     "match_update": "匹配进展",
+    "intro_request": "企业申请对接",
+    "intro_answer": "科研方答复引荐",
     "saved_search": "订阅检索提醒",
     "weekly_shortlist": "每周路演推荐清单",
     "listing_review": "发布内容审核结果",
