@@ -90,3 +90,15 @@ def test_notes_and_state_notes_refuse_nul_overlong_and_non_text(broker, body, me
     assert note.status_code == 422 and message in note.json["message"] and match.notes == []
     state = broker.post(f"/api/v1/matches/{match.id}/state", json={"state": "contacted", "note": body})
     assert state.status_code == 422 and message in state.json["message"] and match.state == S.NEW
+
+
+def test_api_times_carry_their_utc_offset(broker, client):
+    from datetime import datetime
+
+    match = make_match()
+    broker.post(f"/api/v1/matches/{match.id}/notes", json={"body": "已电话联系"})
+    body = broker.get(f"/api/v1/matches/{match.id}").json
+    assert body["created_at"].endswith("+00:00") and all(e["at"].endswith("+00:00") for e in body["events"])
+    assert datetime.fromisoformat(body["created_at"]).utcoffset().total_seconds() == 0
+    listing = client.get(f"/api/v1/achievements/{match.achievement_id}").get_json()
+    assert listing["published_at"].endswith("+00:00")

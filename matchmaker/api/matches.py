@@ -7,6 +7,7 @@ from models import Match
 
 from . import bp
 from ..errors import DomainError, ValidationError
+from ..listings.serialize import iso_utc
 from ..matches.queue import QueueFilter, queue_query
 from ..matches.services import add_note, allowed_moves, change_state, get_match
 from ..params import paginate
@@ -47,7 +48,7 @@ def match_json(match: Match, full: bool = False) -> dict:
         "achievement": {"id": match.achievement_id, "title": match.achievement.title,
                         "field_code": match.achievement.field_code, "region": match.achievement.region},
         "shared_terms": (match.explanation or {}).get("shared_terms", []),
-        "created_at": match.created_at.isoformat(),
+        "created_at": iso_utc(match.created_at),
     }
     if full:
         data["score_parts"] = match.score_parts
@@ -55,7 +56,7 @@ def match_json(match: Match, full: bool = False) -> dict:
         data["allowed_moves"] = [s.value for s in allowed_moves(current_user, match)]
         data["events"] = [{"kind": e.kind, "from": e.from_state.value if e.from_state else None,
                            "to": e.to_state.value if e.to_state else None, "detail": e.detail,
-                           "actor_id": e.actor_id, "at": e.created_at.isoformat()} for e in match.events]
+                           "actor_id": e.actor_id, "at": iso_utc(e.created_at)} for e in match.events]
     return data
 
 
@@ -86,4 +87,4 @@ def set_match_state(match_id: int):
 def add_match_note(match_id: int):
     body = json_object()
     note = add_note(get_match(match_id), current_user, body.get("body", ""))
-    return jsonify(id=note.id, body=note.body, created_at=note.created_at.isoformat()), 201
+    return jsonify(id=note.id, body=note.body, created_at=iso_utc(note.created_at)), 201

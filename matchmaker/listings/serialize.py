@@ -1,6 +1,6 @@
 """Listings as JSON-ready dicts; contact fields only for viewers allowed to see them."""
 from decimal import Decimal
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 import enum
 
 from .kinds import kind_of
@@ -8,12 +8,19 @@ from .services import listing_values
 from .taxonomy import field_label
 
 
+def iso_utc(value: datetime) -> str:
+    """A stored time (naive UTC) as ISO 8601 with its offset, so API clients need not guess the zone."""
+    return (value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value).isoformat()
+
+
 def _plain(value):
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, (date, datetime)):
+    if isinstance(value, datetime):
+        return iso_utc(value)
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list):
         return [_plain(v) for v in value]
