@@ -71,9 +71,7 @@ class User(TimestampMixin, Base):
     @property
     def can_submit(self) -> bool:
         """May send listings to review: a confirmed member of a verified organization (or of none)."""
-        if self.membership != Membership.CONFIRMED:
-            return False
-        return self.organization is None or self.organization.verified
+        return not self.membership_pending and (self.organization is None or self.organization.verified)
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of ``password``."""

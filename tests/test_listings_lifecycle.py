@@ -288,3 +288,17 @@ def test_a_need_past_deadline_expires_when_it_is_read(app, make_user, login_as, 
     assert app.test_client().get(f"/needs/{need.id}").status_code == 404
     assert need.status == ListingStatus.EXPIRED and str(need.id) not in indexed_ids("needs")
     assert "已过期" in client.get(f"/needs/{need.id}").get_data(as_text=True)
+
+
+def test_a_content_edit_is_a_resubmission_and_needs_what_a_submission_needs(app, make_user, db):
+    owner, admin = make_user(Role.RESEARCHER), make_user(Role.ADMIN)
+    ach = published("achievements", owner, admin)
+    ach.organization.verified = False  # the admin withdrew the organization's verification
+    db.session.commit()
+    with pytest.raises(InvalidTransition, match="尚未通过平台审核.*暂不能保存"):
+        services.update_listing(ach, owner, achievement_data(title="改成从未审核过的标题内容"))
+    db.session.expire_all()
+    assert ach.status == ListingStatus.PUBLISHED and ach.title != "改成从未审核过的标题内容"
+    assert ach not in queries.review_queue(ACHIEVEMENTS, admin).items
+    services.update_listing(ach, owner, achievement_data(contact_phone="028-85409999"))  # contacts still fine
+    assert ach.status == ListingStatus.PUBLISHED and ach.contact_phone == "028-85409999"

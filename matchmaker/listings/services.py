@@ -101,6 +101,9 @@ def update_listing(listing, actor, data: dict):
     published = listing.status == S.PUBLISHED
     resubmitted = published and bool(content_changes(listing, changed))
     new_terms = published and not resubmitted and not TERMS_FIELDS.isdisjoint(changed)
+    if resubmitted and (why := submit_refusal(listing, actor)):  # going back to review is a submission
+        db.session.rollback()  # nothing of the refused edit may reach a later commit
+        raise InvalidTransition(f"{why}，修改已发布的内容需要重新审核，暂不能保存（联系方式和交易条件可以修改）")
     if resubmitted:  # the same state a first submission leaves: in the review queue, out of the index
         listing.status, listing.submitted_at, listing.review_note = S.PENDING, utcnow(), None
         listing.index_state = IndexState.PENDING
@@ -118,6 +121,15 @@ def update_listing(listing, actor, data: dict):
         sync_listings([listing])
         listing_published.send(listing)
     return listing
+
+
+def submit_refusal(listing, actor) -> str | None:
+    """Why ``actor`` may not send ``listing`` to review now, or None: both submit and content edits ask."""
+    if actor.membership_pending:
+        return "您加入机构的申请尚未获管理员确认"
+    if listing.organization is not None and not listing.organization.verified:
+        return "您所在的机构尚未通过平台审核"
+    return None
 
 
 def content_changes(listing, changed: list[str]) -> list[str]:
@@ -139,10 +151,8 @@ def transition_listing(listing, actor, action: str, reason: str | None = None):
     if action in ("request_changes", "reject") and not reason:
         raise ValidationError("请填写原因，发布者会看到它", "reason")
     if action == "submit":
-        if actor.membership_pending:
-            raise InvalidTransition("您加入机构的申请尚未获管理员确认，暂不能提交发布")
-        if listing.organization is not None and not listing.organization.verified:
-            raise InvalidTransition("您所在的机构尚未通过平台审核，暂不能提交发布")
+        if why := submit_refusal(listing, actor):
+            raise InvalidTransition(f"{why}，暂不能提交发布")
         clean_listing(kind, listing_values(listing))  # imported or old rows must still be complete
         listing.submitted_at = utcnow()
     source = listing.status
