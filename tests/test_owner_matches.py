@@ -184,6 +184,17 @@ def test_a_request_needs_the_counterpart_on_the_market(db, enterprise, broker):
     assert rows(Notification, user_id=broker.id, kind="intro_request") == []
 
 
+def test_an_introduction_whose_need_was_withdrawn_cannot_be_answered(db, researcher, broker):
+    match = make_match(make_need(), make_achievement(owner=researcher.user))
+    walk_to(match, S.INTRODUCED, broker)
+    match.need.status = ListingStatus.WITHDRAWN
+    db.session.commit()
+    response = researcher.post(f"/matches/{match.id}/answer", data={"answer": "accept"})
+    assert response.status_code == 409 and "已下架" in response.get_data(as_text=True)
+    assert [e for e in rows(MatchEvent, match_id=match.id) if e.kind.startswith("intro")] == []
+    assert rows(Notification, user_id=broker.id, kind="intro_answer") == []
+
+
 def test_researcher_accepts_an_introduction_and_the_broker_sees_it(app, researcher, broker):
     match = make_match(make_need(), make_achievement(owner=researcher.user))
     page = researcher.get("/matches/mine").get_data(as_text=True)
@@ -280,3 +291,10 @@ def test_queue_badges_come_without_a_query_per_row(login_as):
     assert page.count("企业申请对接") == 4 and page.count("<tr data-match-id=") == 5
     assert count_queries(staff, "/matches/") == few
     assert "企业申请对接" in staff.get(f"/matches/{first.id}").get_data(as_text=True)  # the history's label
+
+
+def test_a_match_on_a_planned_roadshow_reads_as_scheduled_to_its_owner(researcher, broker):
+    match = make_match(make_need(), make_achievement(owner=researcher.user))
+    walk_to(match, S.ROADSHOW, broker)
+    row = row_of(researcher.get("/matches/mine").get_data(as_text=True), match.id)
+    assert "已安排路演" in row

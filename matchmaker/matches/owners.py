@@ -9,7 +9,7 @@ from ..extensions import db
 from ..formtools import clean_text
 from ..notifications.services import link_to, notify
 from .assignment import OPEN_STATES, active_brokers, covering_brokers, match_scope
-from .services import UNPUBLISHED_MESSAGE, both_published
+from .services import check_can_advance
 
 S = MatchState
 REQUEST, ACCEPT, DECLINE = "intro_request", "intro_accept", "intro_decline"
@@ -90,8 +90,7 @@ def request_introduction(match: Match, user: User) -> tuple[MatchEvent, bool]:
         return existing, False
     if match.state not in REQUESTABLE_STATES:
         raise InvalidTransition(f"「{match.state.label}」状态下不能申请对接")
-    if not both_published(match):
-        raise InvalidTransition(UNPUBLISHED_MESSAGE)
+    check_can_advance(match)
     event = MatchEvent(match=match, actor_id=user.id, kind=REQUEST)
     db.session.add(event)
     record_audit(user, "match.intro_request", match)
@@ -111,6 +110,7 @@ def answer_introduction(match: Match, user: User, answer: str, reason: str | Non
     reason = None if accept else clean_text(reason, "reason", "原因", REASON_MAX)
     if match.state != S.INTRODUCED:
         raise InvalidTransition(f"「{match.state.label}」状态下不能答复引荐")
+    check_can_advance(match)  # a side withdrawn since the introduction: nothing left to accept
     kind = ACCEPT if accept else DECLINE
     previous = answer_of(intro_events([match.id]).get(match.id, {}))
     if previous is not None:

@@ -7,7 +7,7 @@ from models import Achievement, MatchState, Need, REGIONS, Role
 from . import bp
 from ..errors import Conflict, DomainError, ValidationError
 from ..extensions import db
-from ..formtools import run_and_redirect
+from ..formtools import run_and_redirect, safe_next
 from ..listings.taxonomy import field_choices
 from ..params import id_arg, paginate
 from ..security import STAFF, role_required
@@ -137,8 +137,7 @@ def owner_action(action, success) -> object:
         raise
     else:
         flash(message, "success")
-    return redirect(request.form.get("next") if (request.form.get("next") or "").startswith("/matches/mine")
-                    else url_for("matches.mine"))
+    return redirect(safe_next(request.form.get("next")) or url_for("matches.mine"))
 
 
 @bp.post("/<int:match_id>/request")
