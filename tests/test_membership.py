@@ -109,3 +109,23 @@ def test_admins_are_asked_to_confirm_a_join_request(client, db, university, make
              org_kind="enterprise", org_region="四川", org_credit_code=code + credit_code_check_char(code))
     assert db.session.scalar(sa.select(sa.func.count(Notification.id))
                              .where(Notification.kind == "membership_request")) == 1
+
+
+def test_a_decision_is_taken_once_and_a_refusal_can_be_reversed(client, db, university, login_as):
+    user = joiner(client, db)
+    admin = login_as(Role.ADMIN)
+    assert admin.post(f"/admin/users/{user.id}/membership", data={"confirm": "0"}).status_code == 302
+    assert admin.post(f"/admin/users/{user.id}/membership", data={"confirm": "0"}).status_code == 409  # stale page
+    page = admin.get("/admin/users").get_data(as_text=True)
+    assert "重新确认" in page and 'id="pending-members"' not in page
+    assert admin.post(f"/admin/users/{user.id}/membership", data={"confirm": "1"}).status_code == 302
+    db.session.refresh(user)
+    assert user.membership == Membership.CONFIRMED
+    # a confirmed member is never refused by a second click or an old page
+    response = admin.post(f"/admin/users/{user.id}/membership", data={"confirm": "0"})
+    assert response.status_code == 409 and "已处理" in response.get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.membership == Membership.CONFIRMED
+    assert [e.action for e in db.session.scalars(sa.select(AuditLog).where(AuditLog.object_id == user.id,
+                                                                           AuditLog.action.like("user.membership%")))] \
+        == ["user.membership_reject", "user.membership_confirm"]

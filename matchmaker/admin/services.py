@@ -3,7 +3,7 @@ import sqlalchemy as sa
 
 from ..audit import record_audit
 from ..auth.services import new_account
-from ..errors import DomainError, Forbidden, NotFound, ValidationError
+from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from ..extensions import db
 from ..params import paginate
 from models import (REGIONS, AuditLog, BrokerCoverage, Membership, Organization, OrgKind, Role, TechField, User,
@@ -55,6 +55,10 @@ def decide_membership(actor: User, user_id: int, confirm: bool) -> User:
     user = get_or_404(User, user_id)
     if user.organization is None:
         raise ValidationError("该用户未申请加入任何机构。")
+    # a pending request is decided once; a refusal can be reversed, a confirmation is not undone from here
+    allowed = (Membership.PENDING, Membership.REJECTED) if confirm else (Membership.PENDING,)
+    if user.membership not in allowed:
+        raise Conflict(f"该申请已处理（当前：成员{user.membership.label}），请刷新页面。")
     user.membership = Membership.CONFIRMED if confirm else Membership.REJECTED
     record_audit(actor, "user.membership_confirm" if confirm else "user.membership_reject", user,
                  email=user.email, organization_id=user.organization_id, organization=user.organization.name)
