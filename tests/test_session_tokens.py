@@ -1,7 +1,5 @@
 """Logins end when they should: a password change or a deactivation ends the user's other sessions
 and remember-me cookies; registration attempts are rate-limited per IP."""
-import pytest
-
 from models import Role
 
 NEW_PASSWORD = "newpass123"

@@ -1,7 +1,6 @@
 """Who may see, edit and review a listing: one place for every page, export and API."""
 from models import ListingStatus, Role
 
-from ..security import can_see_private  # noqa: F401  (re-exported: the one rule for contact fields)
 from .taxonomy import field_rows, top_code
 
 

@@ -1,5 +1,4 @@
 """Read-side helpers for listing pages: load one for a viewer, my listings, the review queue, related hits."""
-from datetime import date
 import logging
 
 from flask import current_app
@@ -8,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from models import ListingStatus, Match
 
+from ..clock import platform_today
 from ..errors import NotFound
 from ..extensions import db
 from ..params import paginate
@@ -26,7 +26,7 @@ def get_listing(kind: ListingKind, listing_id: int, viewer):
     """The listing if ``viewer`` may see it; NotFound otherwise (never reveals that it exists)."""
     listing = db.session.get(kind.model, listing_id)
     if kind.name == "needs" and listing is not None and listing.is_published and listing.deadline \
-            and listing.deadline < date.today():
+            and listing.deadline < platform_today():
         expire_needs()  # needs expire by themselves, even before the daily `flask expire-needs`
     if listing is None or not can_view(listing, viewer):
         raise NotFound(f"{kind.label}不存在或尚未发布")

@@ -12,6 +12,7 @@ from datetime import date
 
 from models import IndexState, IPItem, ListingStatus, Need, utcnow
 
+from ..clock import platform_today
 from ..errors import Forbidden, InvalidTransition, ValidationError
 from ..extensions import db
 from ..search_index import sync_listings
@@ -208,7 +209,7 @@ def reject_listing(listing, reviewer, reason: str):
 
 def expire_needs(today: date | None = None) -> list[Need]:
     """Expire every published need whose deadline has passed; they leave search at once."""
-    today = today or date.today()
+    today = today or platform_today()
     needs = db.session.scalars(db.select(Need).where(Need.status == S.PUBLISHED, Need.deadline < today)).all()
     if not needs:  # the usual case on every needs page: no write, no commit
         return needs

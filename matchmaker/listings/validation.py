@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from models import REGIONS, CoopMode, IPOwnership, IPStatus, IPType, PriceMode
 
+from ..clock import platform_today
 from ..errors import ValidationError
 from ..formtools import CONTROL_RE, LONG_TEXT_MAX, NOTE_MAX, clean_text
 from .kinds import ListingKind
@@ -118,7 +119,7 @@ def clean_listing(kind: ListingKind, data: dict, today: date | None = None) -> d
     out["coop_modes"] = coop
     _clean_contact(data, out, errors)
     extra = _clean_achievement if kind.name == "achievements" else _clean_need
-    extra(data, out, errors, today or date.today())
+    extra(data, out, errors, today or platform_today())
     if errors:
         raise InvalidListing(errors)
     return out

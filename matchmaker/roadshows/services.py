@@ -1,14 +1,13 @@
 """Roadshows (路演): events, their ordered programme, who presented and the outcome."""
 from datetime import datetime
 import re
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 import sqlalchemy as sa
 
 from models import Achievement, ListingStatus, Match, MatchState, Roadshow, RoadshowItem, RoadshowStatus, Role, User
 
 from ..audit import record_audit
+from ..clock import platform_now
 from ..errors import Forbidden, NotFound, ValidationError
 from ..extensions import db
 from ..formtools import NOTE_MAX, clean_text
@@ -47,12 +46,6 @@ def get_roadshow(roadshow_id: int) -> Roadshow:
 def all_roadshows() -> list[Roadshow]:
     """Every roadshow, latest first (the roadshow list page)."""
     return list(db.session.scalars(db.select(Roadshow).order_by(Roadshow.starts_at.desc())))
-
-
-def platform_now() -> datetime:
-    """The current wall-clock time in the platform's zone (TIMEZONE), naive like a roadshow's starts_at."""
-    # starts_at is kept as entered in the form's datetime-local field, i.e. local time, not UTC
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).replace(tzinfo=None)
 
 
 def create_roadshow(organizer: User, title: str, starts_at: datetime, place: str | None = None,

@@ -8,8 +8,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
 from models import (Achievement, DigestLog, ListingStatus, Match, MatchState, Need, RoadshowItem, Roadshow,
-                    RoadshowStatus, Role, User, utcnow)
+                    RoadshowStatus, Role, User)
 
+from ..clock import platform_now
 from ..exports import write_csv, write_xlsx
 from ..extensions import db
 from ..listings.taxonomy import field_label, top_code
@@ -145,8 +146,7 @@ def build_weekly_file(week: str, matches: list[Match]) -> dict:
 
 def mail_weekly_shortlist(now: datetime | None = None) -> int:
     """Build this week's shortlist and mail it (XLSX attached) to every broker once; returns how many."""
-    now = now or utcnow()
-    week = iso_week(now.date())
+    week = iso_week((now or platform_now()).date())  # the centre's week: Monday starts at local midnight
     matches = shortlist_matches(week)
     if not matches:
         return 0

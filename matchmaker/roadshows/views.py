@@ -1,5 +1,4 @@
 """Roadshow pages: list and create events, run their programme, download the weekly shortlist."""
-from datetime import date
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -7,6 +6,7 @@ from flask_login import current_user
 from models import Roadshow
 
 from . import bp
+from ..clock import platform_today
 from ..errors import DomainError, ValidationError
 from ..exports import MIMETYPES, download
 from ..formtools import attach_error, run_and_redirect
@@ -111,7 +111,7 @@ def status(roadshow_id: int):
 def shortlist_args() -> tuple[str, str | None, str]:
     """(week, field, audience) from the query string; the week defaults to the current one."""
     try:
-        week = normalize_week(request.args.get("week") or iso_week(date.today()))
+        week = normalize_week(request.args.get("week") or iso_week(platform_today()))
     except ValueError as error:
         raise ValidationError(str(error), field="week") from None
     audience = request.args.get("audience", "public")

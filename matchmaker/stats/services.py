@@ -6,6 +6,7 @@ from typing import Callable
 
 from models import Achievement, ContractType, Deal, ListingStatus, Match, MatchEvent, MatchState, Need, Role, User
 
+from ..clock import platform_today
 from ..extensions import db
 from ..listings.taxonomy import field_names, top_code
 from ..matches.assignment import OPEN_STATES
@@ -120,7 +121,7 @@ def as_date(value) -> date:
 
 def weekly_trends(today: date | None = None):
     """New listings, matches and deals per week over the last TREND_WEEKS weeks."""
-    first = week_start(today or date.today()) - timedelta(weeks=TREND_WEEKS - 1)
+    first = week_start(today or platform_today()) - timedelta(weeks=TREND_WEEKS - 1)
     weeks = [first + timedelta(weeks=n) for n in range(TREND_WEEKS)]
     series = {
         "新发布成果": db.select(Achievement.published_at).filter(Achievement.published_at >= first),
