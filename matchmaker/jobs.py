@@ -104,7 +104,8 @@ def build_scheduler(app: Flask, blocking: bool = False):
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="UTC")
+    # cron times (need expiry at 01:00, the shortlist on Monday 08:00) are the centre's local ones
+    scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone=app.config["TIMEZONE"])
     for name, (_, trigger, _) in PERIODIC_JOBS.items():
         scheduler.add_job(run_periodic, trigger, args=(app, name), id=name, coalesce=True,
                           max_instances=1, **trigger_args(name, app))

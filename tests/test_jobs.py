@@ -20,6 +20,7 @@ def test_scheduler_has_every_periodic_job_and_the_digest_interval_from_config(ap
     assert {job.id for job in scheduler.get_jobs()} == set(PERIODIC_JOBS)
     assert scheduler.get_job("broker_digests").trigger.interval.total_seconds() == 6 * 3600
     assert "mon" in str(scheduler.get_job("weekly_shortlist").trigger)
+    assert str(scheduler.get_job("weekly_shortlist").trigger.timezone) == "Asia/Shanghai"  # the centre's Monday
 
 
 def test_worker_once_runs_the_jobs_and_the_digest_reaches_smtp(app, runner, make_user):
