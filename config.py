@@ -40,7 +40,7 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute"
     REGISTER_RATE_LIMIT = "10 per hour"  # registration attempts per IP (the form tells taken e-mails apart)
     RATELIMIT_STORAGE_URI = "memory://"
-    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (0: none, so the
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none, so the
     # headers are ignored and cannot be spoofed); behind one load balancer set 1, or every client shares its IP
     PROXY_COUNT = 0
     SESSION_COOKIE_HTTPONLY = True

@@ -40,12 +40,16 @@ def check_config(app: Flask) -> None:
 
 
 def trust_proxies(app: Flask) -> None:
-    """Behind PROXY_COUNT reverse proxies, take the client's address, scheme and host from their headers."""
+    """Behind PROXY_COUNT reverse proxies, take the client's address and scheme from their headers.
+
+    X-Forwarded-Host is left alone: many proxies pass a client's own header through, and e-mail
+    links come from PUBLIC_BASE_URL anyway.
+    """
     count = int(app.config.get("PROXY_COUNT") or 0)
     if count > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def register_extensions(app: Flask) -> None:

@@ -33,7 +33,8 @@ def index():
         else:
             flash("路演已创建", "success")
             return redirect(url_for("roadshows.detail", roadshow_id=roadshow.id))
-    return render_template("roadshows/index.html", roadshows=all_roadshows(), form=form)
+    return render_template("roadshows/index.html", roadshows=all_roadshows(), form=form), \
+        422 if form.is_submitted() else 200
 
 
 @bp.get("/<int:roadshow_id>")
