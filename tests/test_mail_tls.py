@@ -3,6 +3,7 @@
 The server is a real aiosmtpd Controller with a self-signed certificate made by the openssl command for
 127.0.0.1; the client trusts it through SSL_CERT_FILE, as a deployment with a private CA would.
 """
+import contextlib
 import shutil
 import ssl
 import subprocess
@@ -66,6 +67,15 @@ def trusted(certificate, monkeypatch):
     return certificate
 
 
+@contextlib.contextmanager
+def running(server: SmtpServer):
+    """``server`` for the block, stopped afterwards whatever happens."""
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 def queue_mail(db, *addresses: str) -> list[OutboxEmail]:
     """One due outbox row per address."""
     for address in addresses:
@@ -75,8 +85,7 @@ def queue_mail(db, *addresses: str) -> list[OutboxEmail]:
 
 
 def test_starttls_and_login_deliver_the_mail(app, db, trusted):
-    server = secured_server(trusted)
-    try:
+    with running(secured_server(trusted)) as server:
         app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_USE_TLS=True,
                           MAIL_USERNAME=USER, MAIL_PASSWORD=PASSWORD)
         [mail] = queue_mail(db, "enterprise@example.cn")
@@ -85,25 +94,19 @@ def test_starttls_and_login_deliver_the_mail(app, db, trusted):
         [message] = server.inbox.messages
         assert message["To"] == "enterprise@example.cn" and "路演" in message.get_content()
         assert [ok for _, ok in server.authenticator.attempts] == [True]
-    finally:
-        server.stop()
 
 
 def test_implicit_tls_and_login_deliver_the_mail(app, db, trusted):
-    server = secured_server(trusted, implicit=True)
-    try:
+    with running(secured_server(trusted, implicit=True)) as server:
         app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_USE_SSL=True,
                           MAIL_USERNAME=USER, MAIL_PASSWORD=PASSWORD)
         [mail] = queue_mail(db, "enterprise@example.cn")
         assert send_due_mail()["sent"] == 1 and mail.status == OutboxStatus.SENT, mail.last_error
         assert [m["To"] for m in server.inbox.messages] == ["enterprise@example.cn"]
-    finally:
-        server.stop()
 
 
 def test_a_wrong_password_keeps_the_mail_for_retry_with_the_error_and_logs_in_once(app, db, trusted):
-    server = secured_server(trusted)
-    try:
+    with running(secured_server(trusted)) as server:
         app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_USE_TLS=True,
                           MAIL_USERNAME=USER, MAIL_PASSWORD="wrong", MAIL_MAX_ATTEMPTS=8)
         mails = queue_mail(db, "a@example.cn", "b@example.cn", "c@example.cn")
@@ -118,43 +121,32 @@ def test_a_wrong_password_keeps_the_mail_for_retry_with_the_error_and_logs_in_on
         app.config["MAIL_PASSWORD"] = PASSWORD  # the password is fixed: the next due run delivers them
         assert send_due_mail(now=max(m.next_attempt_at for m in mails))["sent"] == 3
         assert sorted(m["To"] for m in server.inbox.messages) == ["a@example.cn", "b@example.cn", "c@example.cn"]
-    finally:
-        server.stop()
 
 
 def test_an_untrusted_certificate_is_refused_and_the_password_never_sent(app, db, certificate):
-    server = secured_server(certificate)  # SSL_CERT_FILE not set: the self-signed certificate is untrusted
-    try:
+    with running(secured_server(certificate)) as server:  # SSL_CERT_FILE not set: the self-signed certificate is untrusted
         app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_USE_TLS=True,
                           MAIL_USERNAME=USER, MAIL_PASSWORD=PASSWORD)
         [mail] = queue_mail(db, "a@example.cn")
         assert send_due_mail()["failed"] == 1
         assert mail.status == OutboxStatus.PENDING and "CERTIFICATE_VERIFY_FAILED" in mail.last_error
         assert server.authenticator.attempts == [] and server.inbox.messages == []
-    finally:
-        server.stop()
 
 
 def test_starttls_required_by_config_is_never_skipped(app, db, trusted):
-    plain = SmtpServer(free_port()).start()  # offers no STARTTLS
-    try:
+    with running(SmtpServer(free_port()).start()) as plain:  # offers no STARTTLS
         app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=plain.port, MAIL_USE_TLS=True,
                           MAIL_USERNAME=USER, MAIL_PASSWORD=PASSWORD)
         [mail] = queue_mail(db, "a@example.cn")
         assert send_due_mail()["failed"] == 1
         assert mail.status == OutboxStatus.PENDING and "STARTTLS" in mail.last_error
         assert plain.inbox.messages == []
-    finally:
-        plain.stop()
 
 
 def test_a_password_smtplib_cannot_send_is_recorded_not_raised(app, db, trusted):
-    server = secured_server(trusted)
-    try:
+    with running(secured_server(trusted)) as server:
         app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_USE_TLS=True,
                           MAIL_USERNAME=USER, MAIL_PASSWORD="邮件密码")  # smtplib encodes AUTH as ASCII
         [mail] = queue_mail(db, "a@example.cn")
         assert send_due_mail() == {"sent": 0, "failed": 1, "pending": 1}
         assert mail.status == OutboxStatus.PENDING and mail.last_error.startswith("UnicodeEncodeError")
-    finally:
-        server.stop()
