@@ -62,3 +62,24 @@ def test_free_text_is_capped_and_refuses_nul_and_control_characters(app, kind, f
 def test_newlines_and_tabs_in_long_text_are_kept(app):
     out = clean_listing(ACHIEVEMENTS, achievement_data(key_indicators="离子电导率\r\n\t循环 2000 次"))
     assert out["key_indicators"] == "离子电导率\r\n\t循环 2000 次"
+
+
+@pytest.mark.parametrize("typed, terms", [
+    ("固态电池，电解质、锂电池；正极", ["固态电池", "电解质", "锂电池", "正极"]),
+    ("MDA-MB-231 细胞，1-氢-3,5-二甲基吡唑", ["MDA-MB-231 细胞", "1-氢-3,5-二甲基吡唑"]),
+    ("lithium battery, solid electrolyte", ["lithium battery", "solid electrolyte"]),
+    ("锂电池 正极材料  锂电池", ["锂电池", "正极材料"]),
+    ("  ", []),
+])
+def test_keywords_split_on_the_strongest_separator_typed(typed, terms):
+    from matchmaker.listings.validation import split_terms
+
+    assert split_terms(typed) == terms
+
+
+def test_edited_keywords_come_back_unchanged(app):
+    from matchmaker.listings.forms import form_data
+    from matchmaker.listings.validation import split_terms
+
+    keywords = ["MDA-MB-231 细胞", "1-氢-3,5-二甲基吡唑", "锂电池"]
+    assert split_terms(form_data({"keywords": keywords})["keywords"]) == keywords

@@ -45,7 +45,7 @@ class ListingForm(FlaskForm):
     """Fields common to achievements and needs; subclasses add their own."""
 
     title = StringField("标题", [Required()], render_kw={"maxlength": 200})
-    keywords = StringField("关键词", description="多个关键词用逗号、顿号或空格分隔")
+    keywords = StringField("关键词", description="多个关键词用中文逗号、顿号或分号分隔（没有这些时按英文逗号或空格分隔）")
     field_code = SelectField("技术领域", [Required()])
     region = SelectField("所在地区", [Required()], choices=[("", "请选择")] + [(r, r) for r in REGIONS])
     coop_modes = CheckboxesField("合作方式", choices=CoopMode.choices())

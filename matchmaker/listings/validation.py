@@ -76,9 +76,20 @@ def clean_ip_items(items: list[dict]) -> list[dict]:
     return cleaned
 
 
+# Separators of a typed keyword list, strongest first: the first kind present is the list's separator,
+# so "MDA-MB-231 细胞，1-氢-3,5-二甲基吡唑" keeps its spaces and ASCII commas inside the keywords
+# (the edit form joins keywords with "，"), while "锂电池 正极材料" still gives two.
+SEPARATORS = (r"[，、;；\n]+", r",+", r"\s+")
+
+
 def split_terms(text) -> list[str]:
-    """Keywords or industries from a list or a string separated by ，,;；、 or spaces, deduplicated."""
-    parts = text if isinstance(text, (list, tuple)) else re.split(r"[，,;；、\s]+", text or "")
+    """Keywords or industries from a list or a string separated by ，、；; (else commas, else spaces), deduplicated."""
+    if isinstance(text, (list, tuple)):
+        parts = text
+    else:
+        text = text or ""
+        pattern = next((p for p in SEPARATORS if re.search(p, text.strip())), SEPARATORS[-1])
+        parts = re.split(pattern, text)
     seen = []
     for p in (str(x).strip() for x in parts):
         if p and p not in seen:
