@@ -294,3 +294,16 @@ def test_review_queue_pages_and_a_refused_decision_returns_to_the_reviewers_page
     assert done.location == "/review/?achievements_page=2" and target.status == ListingStatus.DRAFT
     from_detail = admin.get(f"/achievements/{pending[4].id}").get_data(as_text=True)
     assert f'name="next" value="/achievements/{pending[4].id}"' in from_detail
+
+
+def test_the_challenge_filter_is_applied_inside_retrieval(app, make_user):
+    from matchmaker.listings.kinds import NEEDS
+    from matchmaker.listings.search import engine_filters, engine_hits
+
+    owner, admin = make_user(Role.ENTERPRISE), make_user(Role.ADMIN)
+    challenge = published("needs", owner, admin, title="储能电池热失控揭榜项目", is_challenge=True, reward="300",
+                          solver_conditions="具备储能安全项目经验")
+    published("needs", owner, admin, title="动力电池热失控预警需求")
+    assert engine_filters(NEEDS, {"challenge": "1"}) == {"challenge": "1"}
+    filtered = engine_hits(NEEDS, "电池热失控", {"challenge": "1"}, limit=1)  # room for one hit only
+    assert filtered[0].id == str(challenge.id)

@@ -18,14 +18,16 @@ def listing_text(listing) -> dict[str, str]:
 
 
 def listing_filters(listing) -> dict:
-    """Engine filters: field [top code, code], region, trl, coop [modes], budget (万元)."""
+    """Engine filters: field [top code, code], region, trl, coop [modes], budget (万元), challenge ("1")."""
     codes = [c for c in dict.fromkeys([top_code(listing.field_code), listing.field_code]) if c]
+    challenge = None
     if kind_of(listing).name == "achievements":
         trl, budget = listing.trl, listing.price_amount
     else:
         trl, budget = None, listing.budget_max if listing.budget_max is not None else listing.budget_min
-    return {"field": codes, "region": listing.region, "trl": trl,
-            "coop": list(listing.coop_modes or []), "budget": float(budget) if budget is not None else None}
+        challenge = "1" if listing.is_challenge else None  # 揭榜挂帅, the needs hall's 需求类型 facet
+    return {"field": codes, "region": listing.region, "trl": trl, "coop": list(listing.coop_modes or []),
+            "budget": float(budget) if budget is not None else None, "challenge": challenge}
 
 
 def listing_document(listing) -> Document:

@@ -173,6 +173,8 @@ def engine_filters(kind: ListingKind, filters: dict) -> dict:
     for name in ("field", "region", "coop"):
         if name in filters:
             out[name] = filters[name]
+    if filters.get("challenge") == CHALLENGE:
+        out["challenge"] = CHALLENGE
     if filters.get("stage") in STAGES:
         levels = [lvl for lvl, (_, stage) in TRL_LEVELS.items() if stage == filters["stage"]]
         out["trl"] = {"min": min(levels), "max": max(levels)}
