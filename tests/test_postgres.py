@@ -108,7 +108,7 @@ def test_every_role_walks_the_site_and_works_a_match_on_postgres(demo_on_postgre
 
     url, index_dir = demo_on_postgres
     app = create_app({"SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": url, "INDEX_DIR": str(index_dir),
-                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+                      "WTF_CSRF_ENABLED": False, "RATELIMIT_STORAGE_URI": "memory://"})
     pages = ["/", "/dashboard", "/achievements/", "/achievements/?q=电池", "/needs/", "/needs/?q=电池&challenge=1",
              "/matches/", "/matches/?sort=score", "/matches/mine", "/roadshows/", "/roadshows/shortlist",
              "/review/", "/admin/", "/admin/users", "/admin/organizations?q=大学", "/stats/", "/notifications/",
