@@ -137,7 +137,7 @@ def start_background_scheduler(app: Flask):
 @click.option("--job", "only", multiple=True, type=click.Choice(sorted(PERIODIC_JOBS)),
               help="With --once: run only these jobs.")
 def worker_command(once: bool, only: tuple[str, ...]) -> None:
-    """Run the periodic jobs (outbox, digests, alerts, weekly shortlist, need expiry) on a scheduler."""
+    """Run the periodic jobs (PERIODIC_JOBS: need expiry, re-indexing, digests, alerts, shortlist, outbox)."""
     app = current_app._get_current_object()
     if only and not once:  # the scheduler always runs every job: a --job without --once would be ignored
         raise click.UsageError("--job 只能与 --once 一起使用")

@@ -1,7 +1,8 @@
 """The app side of the search engine: one index per listing kind, kept in step with the DB.
 
 The database is the truth. A listing whose index update failed keeps ``index_state``
-PENDING until ``resync_pending`` (run before searches and by ``flask reindex``) repairs it.
+PENDING until ``resync`` (a small batch before searches, the worker's reindex_pending job and
+``flask reindex --pending``) repairs it.
 """
 import logging
 import threading
@@ -91,11 +92,6 @@ def resync(kind_name: str | None = None, limit: int | None = None) -> tuple[int,
     return repaired, failed
 
 
-def resync_pending(kind_name: str | None = None, limit: int | None = None) -> int:
-    """Repair listings still marked PENDING (at most ``limit`` per kind); return how many were brought in step."""
-    return resync(kind_name, limit)[0]
-
-
 def heal_if_needed(kind_name: str) -> None:
     """Cheap check before a search: resync PENDING rows, but not again soon after a failure."""
     if time.monotonic() - _state()["failed_at"] < RETRY_AFTER_FAILURE_S and _state()["failed_at"]:
@@ -104,7 +100,7 @@ def heal_if_needed(kind_name: str) -> None:
     if db.session.scalar(db.select(model.id).where(model.index_state == IndexState.PENDING).limit(1)):
         # a small batch only: a request must never re-embed a whole failed import (the worker's
         # reindex_pending job and `flask reindex --pending` do the rest)
-        resync_pending(kind_name, limit=HEAL_BATCH)
+        resync(kind_name, limit=HEAL_BATCH)
 
 
 def reindex_all(progress: bool = False) -> dict[str, int]:

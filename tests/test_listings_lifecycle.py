@@ -8,7 +8,7 @@ from matchmaker.errors import Forbidden, InvalidTransition, ValidationError
 from matchmaker.listings import queries, services
 from matchmaker.listings.kinds import ACHIEVEMENTS, NEEDS
 from matchmaker.listings.validation import InvalidListing, normalize_patent_number
-from matchmaker.search_index import forget_indexes, get_index, resync_pending
+from matchmaker.search_index import forget_indexes, get_index, resync
 from models import AuditLog, BrokerCoverage, IndexState, ListingStatus, Role, TechField, read_taxonomy_file
 
 from listing_data import achievement_data, indexed_ids, need_data, published
@@ -276,7 +276,7 @@ def test_failed_indexing_marks_pending_and_a_later_resync_repairs_it(app, make_u
     app.config["INDEX_DIR"] = good_dir
     forget_indexes()
     assert str(ach.id) not in indexed_ids("achievements")
-    assert resync_pending() == 1
+    assert resync() == (1, 0)
     assert ach.index_state == IndexState.SYNCED and str(ach.id) in indexed_ids("achievements")
 
 
