@@ -39,13 +39,20 @@ def service_check(check):
     return validator
 
 
-def run_and_redirect(action, success, back: str):
-    """Run ``action()``; flash ``success`` (text, or a function of the result) or the DomainError; redirect."""
+def run_and_redirect(action, success, back: str, flashed=DomainError):
+    """Run ``action()``; flash ``success`` (text, or a function of the result) or a ``flashed`` error; redirect.
+
+    Other domain errors roll back and propagate to their error page (e.g. flashed=ValidationError
+    keeps 403/404/409 as pages while a bad input is a message on the page the user comes back to).
+    """
     try:
         result = action()
-    except DomainError as error:
+    except flashed as error:
         db.session.rollback()
         flash(error.message, "error")
+    except DomainError:
+        db.session.rollback()
+        raise
     else:
         flash(success(result) if callable(success) else success, "success")
     return redirect(back)

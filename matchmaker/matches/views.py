@@ -5,8 +5,7 @@ from flask_login import current_user
 from models import Achievement, MatchState, Need, REGIONS, Role
 
 from . import bp
-from ..errors import Conflict, DomainError, ValidationError
-from ..extensions import db
+from ..errors import Conflict, ValidationError
 from ..formtools import run_and_redirect, safe_next
 from ..listings.taxonomy import field_choices
 from ..params import id_arg, paginate
@@ -127,17 +126,8 @@ def mine():
 
 def owner_action(action, success) -> object:
     """Run an owner's action and go back to /matches/mine; a bad input is flashed, 403/404/409 are error pages."""
-    try:
-        message = success(action())
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    except DomainError:
-        db.session.rollback()
-        raise
-    else:
-        flash(message, "success")
-    return redirect(safe_next(request.form.get("next")) or url_for("matches.mine"))
+    return run_and_redirect(action, success, safe_next(request.form.get("next")) or url_for("matches.mine"),
+                            flashed=ValidationError)
 
 
 @bp.post("/<int:match_id>/request")
