@@ -171,7 +171,7 @@ def _clean_contact(data: dict, out: dict, errors: dict) -> None:
         errors["contact_email"] = "联系邮箱格式不正确"
 
 
-def _amount(data: dict, name: str, label: str, errors: dict) -> Decimal | None:
+def clean_amount(data: dict, name: str, label: str, errors: dict) -> Decimal | None:
     value = data.get(name)
     if value in (None, ""):
         return None
@@ -205,7 +205,7 @@ def _clean_achievement(data: dict, out: dict, errors: dict, today: date) -> None
     if mode is None:
         errors["price_mode"] = f"未知的价格方式：{data.get('price_mode')}"
     out["price_mode"] = mode or PriceMode.NEGOTIABLE
-    amount = _amount(data, "price_amount", "价格", errors)
+    amount = clean_amount(data, "price_amount", "价格", errors)
     if mode == PriceMode.LISTED and not amount and "price_amount" not in errors:
         errors["price_amount"] = "挂牌价须填写价格（万元）"
     out["price_amount"] = amount if mode == PriceMode.LISTED else None
@@ -220,8 +220,8 @@ def _clean_achievement(data: dict, out: dict, errors: dict, today: date) -> None
 
 def _clean_need(data: dict, out: dict, errors: dict, today: date) -> None:
     out["indicators"] = _text(data, "indicators", "核心指标", NOTE_MAX, errors)
-    low = _amount(data, "budget_min", "预算下限", errors)
-    high = _amount(data, "budget_max", "预算上限", errors)
+    low = clean_amount(data, "budget_min", "预算下限", errors)
+    high = clean_amount(data, "budget_max", "预算上限", errors)
     if low is not None and high is not None and low > high:
         errors["budget_max"] = "预算上限不能小于下限"
     out["budget_min"], out["budget_max"] = low, high
@@ -237,7 +237,7 @@ def _clean_need(data: dict, out: dict, errors: dict, today: date) -> None:
         errors["ip_ownership"] = f"未知的知识产权归属：{data.get('ip_ownership')}"
     out["ip_ownership"] = ownership or IPOwnership.NEGOTIABLE
     out["is_challenge"] = bool(data.get("is_challenge"))
-    reward = _amount(data, "reward", "悬赏金额", errors)
+    reward = clean_amount(data, "reward", "悬赏金额", errors)
     conditions = _text(data, "solver_conditions", "揭榜条件", NOTE_MAX, errors)
     if out["is_challenge"]:
         if not reward and "reward" not in errors:

@@ -10,7 +10,7 @@ from ..audit import record_audit
 from ..errors import Forbidden, InvalidTransition, NotFound, ValidationError
 from ..extensions import db
 from ..formtools import NOTE_MAX, clean_text
-from ..listings.validation import _amount as clean_amount
+from ..listings.validation import clean_amount
 from ..notifications.services import link_to, notify
 from .assignment import OPEN_STATES, set_broker
 
