@@ -4,9 +4,9 @@ Knows nothing of Flask: documents in, hits out. The model loads lazily on first 
 """
 import os
 
-from .base import Document, Hit, QueryError, SearchIndex
+from .base import Document, Hit, QueryError, SearchIndex, StaleIndex
 
-__all__ = ["Document", "Hit", "QueryError", "SearchIndex", "open_index", "BACKENDS"]
+__all__ = ["Document", "Hit", "QueryError", "SearchIndex", "StaleIndex", "open_index", "BACKENDS"]
 
 DEFAULT_INDEX_DIR = os.path.join(os.getcwd(), "instance", "index")
 

@@ -4,6 +4,9 @@ import re
 from .focus import focus
 from .tokenize import tokenize
 
+# Bump whenever what the signals see of a document changes: an index built under another version
+# holds stale terms or vectors and must be rebuilt (the embedded backend checks it on load).
+ANALYSIS_VERSION = 2
 # Field repeats for BM25 (a cheap field weighting: title terms count twice).
 FIELD_REPEATS = {"title": 2, "keywords": 1, "body": 1}
 MAX_QUERY_CHARS = 20000  # longer texts are cut: a listing never needs more, and cost stays bounded
@@ -36,9 +39,16 @@ def doc_terms(fields, scheme):
 
 
 def doc_text(fields):
-    """The text the encoder embeds for a document's doc_fields(): title, keywords, focused body."""
-    parts = [fields["title"], fields["keywords"], fields["body"]]
-    return "。".join(p.strip() for p in parts if p and p.strip())
+    """The text the encoder embeds for a document's doc_fields(): title, focused body, then its keywords.
+
+    Keywords last, labelled, rather than between title and body: measured on dev plus the team
+    judgments (scripts/eval_matching.py), +0.006 nDCG@10 across fusion weights.
+    """
+    parts = [fields["title"].strip(), fields["body"].strip()]
+    keywords = fields["keywords"].split()
+    if keywords:
+        parts.append("关键词：" + "，".join(keywords))
+    return "。".join(p for p in parts if p)
 
 
 def split_title(text):

@@ -6,6 +6,10 @@ class QueryError(ValueError):
     """A search request the engine refuses (empty text, bad limit, bad filter)."""
 
 
+class StaleIndex(ValueError):
+    """A persisted index built by another analysis, analyzer set or encoder: its terms and vectors no longer fit."""
+
+
 class Document(NamedTuple):
     """A listing to index: id, text fields (title/body/keywords) and filter values."""
 
@@ -26,6 +30,11 @@ class Hit(NamedTuple):
 
 class SearchIndex:
     """Base class of the backends; each method is documented once here."""
+
+    # Why the backend found its persisted index stale and started empty (None when it did not): the
+    # caller then owes it a rebuild from its own records. Backends reset only when asked to
+    # (settings["on_stale"] == "reset"); otherwise opening a stale index raises StaleIndex.
+    reset_reason = None
 
     def upsert(self, docs: Iterable[Document]) -> int:
         """Add or replace documents; visible to the next search. Returns how many were written."""

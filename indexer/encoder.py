@@ -19,6 +19,12 @@ def default_model_path():
     return os.path.join(list(spec.submodule_search_locations)[0], "m3e-small")
 
 
+def encoder_name(model_path=None, quantize=True):
+    """Name of the encoder these settings load (model folder and precision), without loading it."""
+    base = os.path.basename(os.path.normpath(model_path or default_model_path()))
+    return f"{base}-{'int8' if quantize else 'fp32'}"
+
+
 class Encoder:
     """Turns texts into L2-normalised float32 vectors."""
 
@@ -55,9 +61,8 @@ class Encoder:
 
     @property
     def name(self):
-        """Stable name of the model and its settings, used to key caches."""
-        base = os.path.basename(os.path.normpath(self.model_path))
-        return f"{base}-{'int8' if self.quantized else 'fp32'}"
+        """Stable name of the model and its settings, used to key caches and stamp indexes."""
+        return encoder_name(self.model_path, self.quantized)
 
     def encode(self, texts, progress=False):
         """Encode texts (sorted by length into buckets so padding stays small)."""

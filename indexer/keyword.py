@@ -80,7 +80,10 @@ class KeywordIndex:
         df = np.bincount(rows, minlength=len(self.terms)).astype(np.float32)
         self._idf = np.log1p((len(live) - df + 0.5) / (df + 0.5)).astype(np.float32)
         if live:
-            self._avgdl = max(float(np.mean([self.docs[s][1].sum() for s in live])), 1.0)
+            lengths = np.array([self.docs[s][1].sum() for s in live])
+            # lengths capped at 4x the median: one giant document (a pasted manual) must not make every
+            # other document look short to the length normalisation
+            self._avgdl = max(float(np.minimum(lengths, 4 * np.median(lengths)).mean()), 1.0)
         w = self._bm25(rows, tfs, dl)
         del dl
         # postings arrive grouped by slot: a CSC matrix needs no sort; CSR (by term) serves queries

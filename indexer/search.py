@@ -54,7 +54,7 @@ def run_search(index, text, limit, filters):
     signals = {"dense": index.vectors.similarity(qvec, slots), "dense_title": index.vectors.similarity(tvec, slots)}
     for scheme, (terms, scores, ceiling) in keyword.items():
         signals[SCHEMES[scheme]] = scores[slots] / ceiling if ceiling > 0 else np.zeros(len(slots))
-    fused = index.matcher.fuse(signals)
+    fused = index.matcher.fuse(signals, query_chars=len(whole.strip()))
     calibrated = index.matcher.calibrate(signals)
     order = np.argsort(-fused, kind="stable")[:limit]
     explain_scheme = "words" if "words" in keyword else next(iter(keyword))

@@ -33,8 +33,22 @@ def get_index(name: str):
     state = _state()
     with state["lock"]:
         if name not in state["indexes"]:
-            state["indexes"][name] = open_index(name, engine_settings(current_app.config))
+            index = open_index(name, {**engine_settings(current_app.config), "on_stale": "reset"})
+            if index.reset_reason:
+                _queue_all(name, index.reset_reason)
+            state["indexes"][name] = index
         return state["indexes"][name]
+
+
+def _queue_all(name: str, reason: str) -> None:
+    """Mark every published listing of a kind PENDING: its index was found stale and started empty."""
+    model = KINDS[name].model
+    published = model.status == ListingStatus.PUBLISHED
+    queued = db.session.execute(db.update(model).where(published)
+                                .values(index_state=IndexState.PENDING, updated_at=model.updated_at)).rowcount
+    db.session.commit()
+    log.warning("the %s index was stale (%s); it starts empty and %d published listings are queued for "
+                "re-indexing (searches repair a batch each; `flask reindex` does all now)", name, reason, queued)
 
 
 def forget_indexes() -> None:

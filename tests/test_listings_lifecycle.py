@@ -280,6 +280,31 @@ def test_failed_indexing_marks_pending_and_a_later_resync_repairs_it(app, make_u
     assert ach.index_state == IndexState.SYNCED and str(ach.id) in indexed_ids("achievements")
 
 
+def test_an_index_left_by_an_older_engine_is_emptied_and_refilled_from_the_db(app, make_user, db):
+    import json
+    import os
+
+    owner, admin = make_user(Role.RESEARCHER), make_user(Role.ADMIN)
+    achs = [published("achievements", owner, admin, title=f"高镍正极材料包覆改性第{i}代") for i in range(3)]
+    get_index("achievements").save(compact=True)
+    folder = os.path.join(app.config["INDEX_DIR"], "achievements")
+    with open(os.path.join(folder, "CURRENT")) as f:
+        meta_path = os.path.join(folder, f"gen-{f.read().strip()}", "meta.json")
+    with open(meta_path, encoding="utf-8") as f:
+        meta = json.load(f)
+    meta["analysis"] = 1  # as an engine before the current analysis wrote it
+    with open(meta_path, "w", encoding="utf-8") as f:
+        json.dump(meta, f)
+    forget_indexes()
+    assert indexed_ids("achievements") == set()  # opening it found it stale: never serve its old vectors
+    db.session.expire_all()
+    assert {a.index_state for a in achs} == {IndexState.PENDING}
+    assert resync() == (3, 0)
+    assert indexed_ids("achievements") == {str(a.id) for a in achs}
+    forget_indexes()
+    assert indexed_ids("achievements") == {str(a.id) for a in achs}  # the refilled index is current on disk
+
+
 def test_a_need_past_deadline_expires_when_it_is_read(app, make_user, login_as, db):
     client = login_as(Role.ENTERPRISE)
     need = published("needs", client.user, make_user(Role.ADMIN))

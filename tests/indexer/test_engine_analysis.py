@@ -23,3 +23,24 @@ def test_focus_drops_company_background_but_keeps_the_problem():
     core = focus(need)
     assert "立方氮化硼" in core and "抗冲击韧性" in core
     assert "厂房" not in core and "销售收入" not in core
+
+
+def test_the_encoder_sees_title_focused_body_then_labelled_keywords():
+    from indexer.analysis import doc_fields, doc_text
+
+    fields = doc_fields({"title": "高镍正极包覆", "keywords": "正极材料, 包覆；高镍",
+                         "body": "采用氧化铝包覆高镍正极材料。现有工作基础：公司年产值5亿元。"})
+    assert doc_text(fields) == "高镍正极包覆。采用氧化铝包覆高镍正极材料。。关键词：正极材料，包覆，高镍"
+    assert doc_text(doc_fields({"title": "只有标题"})) == "只有标题"
+
+
+def test_keyword_searches_and_listing_texts_use_their_own_weights():
+    import numpy as np
+
+    from indexer.matcher import SHORT_QUERY_CHARS, Matcher
+
+    matcher = Matcher(weights={"bm25": 1.0}, short_weights={"dense": 1.0})
+    signals = {"bm25": np.array([1.0, 0.0, 0.5]), "dense": np.array([0.0, 1.0, 0.5])}
+    assert matcher.fuse(signals, query_chars=SHORT_QUERY_CHARS).argmax() == 1
+    assert matcher.fuse(signals, query_chars=SHORT_QUERY_CHARS + 1).argmax() == 0
+    assert matcher.fuse(signals).argmax() == 0  # length unknown: a listing text

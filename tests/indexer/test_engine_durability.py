@@ -81,3 +81,45 @@ def test_failed_rebuild_keeps_the_old_index(make_index):
         index.rebuild(bad_stream)
     assert index.ids() == {d.id for d in ACHIEVEMENTS}
     assert index.search(CATHODE_NEED, limit=1)[0].id == "cathode"
+
+
+def _stamp(tmp_path, **changes):
+    """Rewrite the live snapshot's meta.json as an older engine would have written it."""
+    import json
+
+    folder = os.path.join(tmp_path, "achievements")
+    with open(os.path.join(folder, "CURRENT")) as f:
+        meta_path = os.path.join(folder, f"gen-{f.read().strip()}", "meta.json")
+    with open(meta_path, encoding="utf-8") as f:
+        meta = json.load(f)
+    meta.update(changes)
+    with open(meta_path, "w", encoding="utf-8") as f:
+        json.dump(meta, f, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("older", [{"analysis": 1}, {"analysis": None}, {"schemes": ["words"]},
+                                   {"encoder": "m3e-small-fp32"}])
+def test_an_index_built_by_another_analysis_is_stale(tmp_path, make_index, older):
+    from indexer import StaleIndex
+
+    make_index().save(compact=True)
+    _stamp(tmp_path, **older)
+    with pytest.raises(StaleIndex, match="rebuild it"):
+        open_index("achievements", {"index_dir": str(tmp_path)})
+    reset = open_index("achievements", {"index_dir": str(tmp_path), "on_stale": "reset"})
+    assert reset.reset_reason and "rebuild it" in reset.reset_reason
+    assert reset.count() == 0 and reset.search(CATHODE_NEED, limit=3) == []  # no stale vector is ever served
+    reopened = open_index("achievements", {"index_dir": str(tmp_path)})  # the empty snapshot is current now
+    assert reopened.reset_reason is None and reopened.count() == 0
+    reopened.rebuild(ACHIEVEMENTS)
+    assert open_index("achievements", {"index_dir": str(tmp_path)}).search(CATHODE_NEED, limit=1)[0].id == "cathode"
+
+
+def test_analyzer_settings_must_match_the_index(tmp_path, make_index):
+    from indexer import StaleIndex
+
+    make_index().save(compact=True)
+    with pytest.raises(StaleIndex, match="analyzers"):
+        open_index("achievements", {"index_dir": str(tmp_path), "analyzers": ["words"]})
+    with pytest.raises(ValueError, match="on_stale"):
+        open_index("achievements", {"index_dir": str(tmp_path), "on_stale": "ignore"})

@@ -25,10 +25,12 @@ def judged_set(tmp_path):
     queries.write_text("".join(json.dumps(n, ensure_ascii=False) + "\n" for n in needs), encoding="utf-8")
     qrels = tmp_path / "qrels.tsv"
     qrels.write_text("need-cathode\tcathode\t3\nneed-cathode\tleadacid\t1\nneed-wheat\twheat\t3\n")
+    team = tmp_path / "team.tsv"  # a second judge's grades: one new pair, one the official file overrides
+    team.write_text("need-wheat\tleadacid\t0\nneed-cathode\tcathode\t0\n")
     known = tmp_path / "known.jsonl"
     known.write_text(json.dumps({"qid": "kw-0", "query": "印染废水 臭氧", "relevant": {"wastewater": 3}},
                                 ensure_ascii=False) + "\n", encoding="utf-8")
-    return {"corpus": corpus, "queries": queries, "qrels": qrels, "known": known}
+    return {"corpus": corpus, "queries": queries, "qrels": qrels, "team": team, "known": known}
 
 
 def run_script(name, *args):
@@ -55,7 +57,8 @@ def test_match_batch_writes_a_ranked_run_and_one_summary_line(judged_set, tmp_pa
 
 def test_eval_matching_prints_engine_baselines_and_trust_figures(judged_set):
     stdout = run_script("eval_matching.py", "--corpus", judged_set["corpus"], "--queries", judged_set["queries"],
-                        "--qrels", judged_set["qrels"], "--known-items", judged_set["known"], "--cache", "",
+                        "--qrels", judged_set["qrels"], "--team-qrels", judged_set["team"],
+                        "--known-items", judged_set["known"], "--cache", "",
                         "--bootstrap", "--loo")
     rows = {line.split()[0]: line.split()[1:] for line in stdout.splitlines()
             if line.split() and line.split()[0] in {"engine", "bm25-words", "bm25-bigrams", "m3e-small"}}
@@ -64,6 +67,7 @@ def test_eval_matching_prints_engine_baselines_and_trust_figures(judged_set):
     assert recall2 == 1.0 and known_mrr == 1.0
     assert ndcg10 > 0.9  # both needs put their grade-3 achievement first
     assert "2 judged needs, 3 judgments; 1 known-item queries" in stdout
+    assert "dev + team judgments: 2 needs, 4 judgments" in stdout  # the official 3 wins over the team's 0
     assert "bootstrap 95%: engine nDCG@10 in [" in stdout
     loo_line = next(line for line in stdout.splitlines() if line.startswith("leave-one-query-out"))
     assert 0.0 <= float(loo_line.split()[2]) <= 1.0
