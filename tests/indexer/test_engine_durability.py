@@ -97,7 +97,7 @@ def _stamp(tmp_path, **changes):
         json.dump(meta, f, ensure_ascii=False)
 
 
-@pytest.mark.parametrize("older", [{"analysis": 1}, {"analysis": None}, {"schemes": ["words"]},
+@pytest.mark.parametrize("older", [{"analysis": 1}, {"analysis": None}, {"schemes": ["words", "bigrams"]},
                                    {"encoder": "m3e-small-fp32"}])
 def test_an_index_built_by_another_analysis_is_stale(tmp_path, make_index, older):
     from indexer import StaleIndex
@@ -120,6 +120,6 @@ def test_analyzer_settings_must_match_the_index(tmp_path, make_index):
 
     make_index().save(compact=True)
     with pytest.raises(StaleIndex, match="analyzers"):
-        open_index("achievements", {"index_dir": str(tmp_path), "analyzers": ["words"]})
+        open_index("achievements", {"index_dir": str(tmp_path), "analyzers": ["words", "bigrams"]})
     with pytest.raises(ValueError, match="on_stale"):
         open_index("achievements", {"index_dir": str(tmp_path), "on_stale": "ignore"})

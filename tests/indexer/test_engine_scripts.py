@@ -59,7 +59,7 @@ def test_eval_matching_prints_engine_baselines_and_trust_figures(judged_set):
     stdout = run_script("eval_matching.py", "--corpus", judged_set["corpus"], "--queries", judged_set["queries"],
                         "--qrels", judged_set["qrels"], "--team-qrels", judged_set["team"],
                         "--known-items", judged_set["known"], "--cache", "",
-                        "--bootstrap", "--loo")
+                        "--bootstrap", "--loo", "--calibration")
     rows = {line.split()[0]: line.split()[1:] for line in stdout.splitlines()
             if line.split() and line.split()[0] in {"engine", "bm25-words", "bm25-bigrams", "m3e-small"}}
     assert set(rows) == {"engine", "bm25-words", "bm25-bigrams", "m3e-small"}
@@ -69,5 +69,6 @@ def test_eval_matching_prints_engine_baselines_and_trust_figures(judged_set):
     assert "2 judged needs, 3 judgments; 1 known-item queries" in stdout
     assert "dev + team judgments: 2 needs, 4 judgments" in stdout  # the official 3 wins over the team's 0
     assert "bootstrap 95%: engine nDCG@10 in [" in stdout
+    assert "calibration on 4 judged pairs (3 graded >= 1)" in stdout and "refit: bias " in stdout
     loo_line = next(line for line in stdout.splitlines() if line.startswith("leave-one-query-out"))
     assert 0.0 <= float(loo_line.split()[2]) <= 1.0
