@@ -141,7 +141,13 @@ class EmbeddedIndex(SearchIndex):
             return len(gone)
 
     def _journal(self, records):
-        """Make records durable in the journal of the live snapshot."""
+        """Make records durable in the journal of the live snapshot (the first write makes that snapshot).
+
+        A journal always follows a snapshot, whose meta.json says which analysis and encoder wrote it.
+        """
+        if not self._gen:
+            self._publish()  # memory already holds the records
+            return
         self._journal_pos = self.store.append(self._gen, records, at=self._journal_pos)
 
     def rebuild(self, docs, total=None, progress=False):
@@ -159,7 +165,10 @@ class EmbeddedIndex(SearchIndex):
                         batch = []
                 self._rebuild_batch(batch, bar)
             except BaseException:
-                self.load()  # a failed rebuild leaves the last snapshot in force
+                try:
+                    self.load()  # a failed rebuild leaves the last snapshot in force
+                except StaleIndex:
+                    self._reset()  # ...unless that snapshot was stale: then nothing is, and the error shows
                 raise
             finally:
                 bar.close()
@@ -214,6 +223,9 @@ class EmbeddedIndex(SearchIndex):
             gen = self.store.generation()
             if gen:
                 self._restore(gen)
+            elif self.store.signature()[1]:
+                raise StaleIndex(f"index {self.store.folder} has writes but no snapshot (an engine before analysis "
+                                 f"version 2 wrote it): rebuild it")
             self._gen = gen
             self._replay()
 

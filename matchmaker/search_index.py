@@ -11,7 +11,7 @@ import time
 from flask import current_app
 
 from config import engine_settings
-from indexer import open_index
+from indexer import StaleIndex, open_index
 from models import IndexState, ListingStatus, utcnow
 
 from .extensions import db
@@ -33,15 +33,24 @@ def get_index(name: str):
     state = _state()
     with state["lock"]:
         if name not in state["indexes"]:
-            index = open_index(name, {**engine_settings(current_app.config), "on_stale": "reset"})
-            if index.reset_reason:
-                _queue_all(name, index.reset_reason)
+            settings = engine_settings(current_app.config)
+            try:
+                index = open_index(name, settings)
+            except StaleIndex as stale:
+                # queue first, then empty it: a failure in between leaves a stale index to find again,
+                # never an empty one whose listings all look indexed
+                _queue_all(name, str(stale))
+                index = open_index(name, {**settings, "on_stale": "reset"})
             state["indexes"][name] = index
         return state["indexes"][name]
 
 
 def _queue_all(name: str, reason: str) -> None:
-    """Mark every published listing of a kind PENDING: its index was found stale and started empty."""
+    """Mark every published listing of a kind PENDING and commit: its index is stale.
+
+    Through the session, not a connection of its own: a second writer would wait forever on rows the
+    session may hold (every caller reaches here with its own work committed or flushed for indexing).
+    """
     model = KINDS[name].model
     published = model.status == ListingStatus.PUBLISHED
     queued = db.session.execute(db.update(model).where(published)
@@ -94,6 +103,10 @@ def resync(kind_name: str | None = None, limit: int | None = None) -> tuple[int,
     names = [kind_name] if kind_name else list(KINDS)
     repaired = failed = 0
     for name in names:
+        try:
+            get_index(name)  # opening it is what notices a stale index and queues its listings
+        except Exception as error:  # an engine that cannot open: the rows stay as they are for a later try
+            log.warning("opening the %s index failed (%s: %s)", name, type(error).__name__, error)
         model = KINDS[name].model
         pending = db.select(model).where(model.index_state == IndexState.PENDING).order_by(model.id).limit(limit)
         rows = db.session.scalars(pending).all()

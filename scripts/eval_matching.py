@@ -131,6 +131,19 @@ def print_calibration(engine, queries, qrels):
     print("  refit: bias " + f"{refit[0]:.2f}, " + ", ".join(f"{n} {v:.2f}" for n, v in zip(CALIBRATED, refit[1:])))
 
 
+def agreement(team, official):
+    """Exact agreement and linear weighted kappa of the team's grades with the official ones on shared pairs."""
+    pairs = [(official[q][d], g) for q, grades in team.items() for d, g in grades.items() if d in official.get(q, {})]
+    if not pairs:
+        return None
+    a, b = np.array(pairs).T
+    seen = np.zeros((4, 4))
+    np.add.at(seen, (a, b), 1)
+    chance = np.outer(seen.sum(1), seen.sum(0)) / len(a)
+    cost = np.abs(np.subtract.outer(np.arange(4), np.arange(4))) / 3
+    return len(a), float(np.mean(a == b)), float(1 - (cost * seen).sum() / max((cost * chance).sum(), 1e-12))
+
+
 def doc_string(r):
     """Plain title + keywords + abstract of a CSL record (what the baselines see)."""
     return "。".join([r["title"], " ".join(r.get("keywords") or []), r.get("abstract") or ""])
@@ -231,6 +244,10 @@ def main():
     if team:
         print_table(f"dev + team judgments: {len(merged)} needs, {sum(len(g) for g in merged.values())} judgments",
                     runs, merged, known_qrels, args.per_query)
+        shared = agreement(team, qrels)
+        if shared:
+            print(f"team vs official grades on {shared[0]} shared pairs: exact agreement {shared[1]:.3f}, "
+                  f"linear weighted kappa {shared[2]:.3f} (the official grade is the one used)")
     if args.bootstrap:
         engine_q, fusion_q = evaluate(runs["engine"], trust)[1], evaluate(runs["minmax(bm25w+m3e)"], trust)[1]
         (lo, hi), gain, (glo, ghi) = bootstrap(engine_q, fusion_q)

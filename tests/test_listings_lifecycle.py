@@ -327,3 +327,30 @@ def test_a_content_edit_is_a_resubmission_and_needs_what_a_submission_needs(app,
     assert ach not in queries.review_queue(ACHIEVEMENTS, admin).items
     services.update_listing(ach, owner, achievement_data(contact_phone="028-85409999"))  # contacts still fine
     assert ach.status == ListingStatus.PUBLISHED and ach.contact_phone == "028-85409999"
+
+
+def test_a_failure_between_queueing_and_emptying_a_stale_index_leaves_it_stale(app, make_user, db):
+    import json
+    import os
+
+    owner, admin = make_user(Role.RESEARCHER), make_user(Role.ADMIN)
+    ach = published("achievements", owner, admin)
+    get_index("achievements").save(compact=True)
+    folder = os.path.join(app.config["INDEX_DIR"], "achievements")
+    with open(os.path.join(folder, "CURRENT")) as f:
+        meta_path = os.path.join(folder, f"gen-{f.read().strip()}", "meta.json")
+    with open(meta_path, encoding="utf-8") as f:
+        meta = json.load(f)
+    meta["analysis"] = 1
+    with open(meta_path, "w", encoding="utf-8") as f:
+        json.dump(meta, f)
+    os.remove(os.path.join(folder, "LOCK"))
+    os.mkdir(os.path.join(folder, "LOCK"))  # emptying the index needs its lock file: this fails after queueing
+    forget_indexes()
+    with pytest.raises(IsADirectoryError):
+        get_index("achievements")
+    db.session.expire_all()
+    assert ach.index_state == IndexState.PENDING  # queued before anything was emptied
+    os.rmdir(os.path.join(folder, "LOCK"))
+    forget_indexes()
+    assert resync() == (1, 0) and indexed_ids("achievements") == {str(ach.id)}

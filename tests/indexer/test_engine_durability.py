@@ -45,6 +45,7 @@ def test_another_process_writes_are_noticed(tmp_path, make_index):
 
 def test_torn_journal_and_leftover_temp_files_are_ignored(tmp_path, make_index):
     index = make_index()
+    index.delete(["bms"])  # the first write made a snapshot; later ones go to its journal
     folder = os.path.join(tmp_path, "achievements")
     journal = [n for n in os.listdir(folder) if n.startswith("journal-")][0]
     with open(os.path.join(folder, journal), "ab") as f:
@@ -123,3 +124,22 @@ def test_analyzer_settings_must_match_the_index(tmp_path, make_index):
         open_index("achievements", {"index_dir": str(tmp_path), "analyzers": ["words", "bigrams"]})
     with pytest.raises(ValueError, match="on_stale"):
         open_index("achievements", {"index_dir": str(tmp_path), "on_stale": "ignore"})
+
+
+def test_the_first_write_makes_a_stamped_snapshot_and_a_bare_journal_is_stale(tmp_path, make_index):
+    from indexer import StaleIndex
+
+    index = make_index(docs=None)
+    folder = os.path.join(tmp_path, "achievements")
+    assert not os.path.exists(os.path.join(folder, "CURRENT"))
+    index.upsert(ACHIEVEMENTS[:1])
+    assert os.path.exists(os.path.join(folder, "CURRENT"))  # the journal that follows has a stamp to go by
+    other = tmp_path / "old"
+    os.makedirs(other / "achievements")
+    with open(other / "achievements" / "journal-0.log", "w", encoding="utf-8") as f:
+        f.write('{"op": "delete", "ids": ["x"]}\n')  # what an engine before snapshots-first left behind
+    with pytest.raises(StaleIndex, match="no snapshot"):
+        open_index("achievements", {"index_dir": str(other)})
+    reset = open_index("achievements", {"index_dir": str(other), "on_stale": "reset"})
+    assert reset.reset_reason and reset.count() == 0
+    assert open_index("achievements", {"index_dir": str(other)}).count() == 0
