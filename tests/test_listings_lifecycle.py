@@ -280,22 +280,28 @@ def test_failed_indexing_marks_pending_and_a_later_resync_repairs_it(app, make_u
     assert ach.index_state == IndexState.SYNCED and str(ach.id) in indexed_ids("achievements")
 
 
-def test_an_index_left_by_an_older_engine_is_emptied_and_refilled_from_the_db(app, make_user, db):
+def stamp_as_older_engine(app, kind_name: str) -> str:
+    """Snapshot the kind's index and mark it as written by an older analysis; return its folder."""
     import json
     import os
 
-    owner, admin = make_user(Role.RESEARCHER), make_user(Role.ADMIN)
-    achs = [published("achievements", owner, admin, title=f"高镍正极材料包覆改性第{i}代") for i in range(3)]
-    get_index("achievements").save(compact=True)
-    folder = os.path.join(app.config["INDEX_DIR"], "achievements")
+    get_index(kind_name).save(compact=True)
+    folder = os.path.join(app.config["INDEX_DIR"], kind_name)
     with open(os.path.join(folder, "CURRENT")) as f:
         meta_path = os.path.join(folder, f"gen-{f.read().strip()}", "meta.json")
     with open(meta_path, encoding="utf-8") as f:
         meta = json.load(f)
-    meta["analysis"] = 1  # as an engine before the current analysis wrote it
+    meta["analysis"] = 1
     with open(meta_path, "w", encoding="utf-8") as f:
         json.dump(meta, f)
     forget_indexes()
+    return folder
+
+
+def test_an_index_left_by_an_older_engine_is_emptied_and_refilled_from_the_db(app, make_user, db):
+    owner, admin = make_user(Role.RESEARCHER), make_user(Role.ADMIN)
+    achs = [published("achievements", owner, admin, title=f"高镍正极材料包覆改性第{i}代") for i in range(3)]
+    stamp_as_older_engine(app, "achievements")
     assert indexed_ids("achievements") == set()  # opening it found it stale: never serve its old vectors
     db.session.expire_all()
     assert {a.index_state for a in achs} == {IndexState.PENDING}
@@ -330,20 +336,11 @@ def test_a_content_edit_is_a_resubmission_and_needs_what_a_submission_needs(app,
 
 
 def test_a_failure_between_queueing_and_emptying_a_stale_index_leaves_it_stale(app, make_user, db):
-    import json
     import os
 
     owner, admin = make_user(Role.RESEARCHER), make_user(Role.ADMIN)
     ach = published("achievements", owner, admin)
-    get_index("achievements").save(compact=True)
-    folder = os.path.join(app.config["INDEX_DIR"], "achievements")
-    with open(os.path.join(folder, "CURRENT")) as f:
-        meta_path = os.path.join(folder, f"gen-{f.read().strip()}", "meta.json")
-    with open(meta_path, encoding="utf-8") as f:
-        meta = json.load(f)
-    meta["analysis"] = 1
-    with open(meta_path, "w", encoding="utf-8") as f:
-        json.dump(meta, f)
+    folder = stamp_as_older_engine(app, "achievements")
     os.remove(os.path.join(folder, "LOCK"))
     os.mkdir(os.path.join(folder, "LOCK"))  # emptying the index needs its lock file: this fails after queueing
     forget_indexes()
