@@ -28,6 +28,27 @@ def _top(scores, mask, k):
     return positive[np.argpartition(-scores[positive], k - 1)[:k]]
 
 
+class Query:
+    """A query text analyzed once: its vectors, and per analyzer scheme (terms, scores of every slot, ceiling)."""
+
+    def __init__(self, index, text):
+        self.whole, title = analysis.query_texts(text)
+        self.qvec = index.encoder.encode([self.whole])[0]
+        self.tvec = index.encoder.encode([title])[0] if title != self.whole else self.qvec  # apart: no padding
+        self.keyword = {}
+        for scheme, kw in index.keyword.items():
+            terms = analysis.query_terms(text, scheme)
+            self.keyword[scheme] = (terms, *kw.scores(terms))
+
+    def signals(self, index, slots):
+        """Absolute signals of the given slots: cosines, and BM25 as a share of the query's ceiling."""
+        signals = {"dense": index.vectors.similarity(self.qvec, slots),
+                   "dense_title": index.vectors.similarity(self.tvec, slots)}
+        for scheme, (_, scores, ceiling) in self.keyword.items():
+            signals[SCHEMES[scheme]] = scores[slots] / ceiling if ceiling > 0 else np.zeros(len(slots))
+        return signals
+
+
 def run_search(index, text, limit, filters):
     """Hits for text in index (the caller holds the index lock)."""
     validate(text, limit)
@@ -37,28 +58,18 @@ def run_search(index, text, limit, filters):
         return []
     mask &= index.alive_mask()
     k = max(CANDIDATES, limit)
-    whole, title = analysis.query_texts(text)
-    qvec = index.encoder.encode([whole])[0]
-    tvec = index.encoder.encode([title])[0] if title != whole else qvec  # apart: no padding to the long one
-    keyword, candidates = {}, []
-    for scheme, kw in index.keyword.items():
-        terms = analysis.query_terms(text, scheme)
-        scores, ceiling = kw.scores(terms)
-        keyword[scheme] = (terms, scores, ceiling)
-        candidates.append(_top(scores, mask, k))
-    dense_slots, _ = index.vectors.search(qvec, k, mask)
-    candidates.append(dense_slots)
+    query = Query(index, text)
+    candidates = [_top(scores, mask, k) for _, scores, _ in query.keyword.values()]
+    candidates.append(index.vectors.search(query.qvec, k, mask)[0])
     slots = np.unique(np.concatenate(candidates)).astype(np.int64)
     if len(slots) == 0:
         return []
-    signals = {"dense": index.vectors.similarity(qvec, slots), "dense_title": index.vectors.similarity(tvec, slots)}
-    for scheme, (terms, scores, ceiling) in keyword.items():
-        signals[SCHEMES[scheme]] = scores[slots] / ceiling if ceiling > 0 else np.zeros(len(slots))
-    fused = index.matcher.fuse(signals, query_chars=len(whole.strip()))
+    signals = query.signals(index, slots)
+    fused = index.matcher.fuse(signals, query_chars=len(query.whole.strip()))
     calibrated = index.matcher.calibrate(signals)
     order = np.argsort(-fused, kind="stable")[:limit]
-    explain_scheme = "words" if "words" in keyword else next(iter(keyword))
-    explain_terms = keyword[explain_scheme][0]
+    explain_scheme = "words" if "words" in query.keyword else next(iter(query.keyword))
+    explain_terms = query.keyword[explain_scheme][0]
     hits = []
     for i in order:
         slot = int(slots[i])

@@ -86,17 +86,14 @@ def leave_one_out(engine, queries, qrels):
 
 def judged_signals(engine, queries, qrels):
     """(absolute signals per judged pair as rows of CALIBRATED, grade >= 1) over every judgment of queries."""
-    from indexer import analysis
+    from indexer.search import Query
 
-    vecs, rows, related = engine.vectors.vecs, [], []
+    rows, related = [], []
     for q in queries:
-        whole, title = analysis.query_texts(need_text(q))
-        qvec, tvec = engine.encoder.encode([whole])[0], engine.encoder.encode([title])[0]  # apart, as search does
-        scores, ceiling = engine.keyword["words"].scores(analysis.query_terms(need_text(q), "words"))
-        for doc, grade in qrels[q["id"]].items():
-            slot = engine.slots[doc]
-            rows.append([scores[slot] / ceiling if ceiling > 0 else 0.0, vecs[slot] @ qvec, vecs[slot] @ tvec])
-            related.append(grade >= 1)
+        docs = list(qrels[q["id"]])
+        signals = Query(engine, need_text(q)).signals(engine, np.array([engine.slots[d] for d in docs]))
+        rows.extend(zip(*(signals[name] for name in CALIBRATED)))
+        related.extend(qrels[q["id"]][d] >= 1 for d in docs)
     return np.array(rows, dtype=np.float64), np.array(related, dtype=np.float64)
 
 
