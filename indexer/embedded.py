@@ -5,7 +5,7 @@ import threading
 
 import numpy as np
 
-from . import analysis
+from . import analysis, prior
 from .base import Document, SearchIndex, StaleIndex
 from .encoder import encoder_name, get_encoder
 from .filters import FilterIndex
@@ -31,9 +31,13 @@ class EmbeddedIndex(SearchIndex):
         settings = settings or {}
         self.store = Store(folder)
         self.model_path = settings.get("model_path")
-        self.quantize = settings.get("quantize", True)
+        self.runtime = settings.get("encoder_runtime", "onnx")
+        self.model_cache = settings.get("model_cache")
+        encoder_name(self.model_path, self.runtime)  # an unknown runtime fails here, not at the first search
         self.exact_limit = int(settings.get("exact_limit") or 50000)
         self.schemes = list(settings.get("analyzers") or DEFAULT_ANALYZERS)
+        prior_path = settings.get("term_prior", prior.DEFAULT_PATH)  # "" turns the term prior off
+        self.term_prior = prior.load(prior_path) if prior_path else None
         self.matcher = Matcher(settings.get("fusion_method"), settings.get("fusion_weights"),
                                settings.get("calibration"), settings.get("fusion_short_weights"))
         on_stale = settings.get("on_stale", "raise")
@@ -64,7 +68,7 @@ class EmbeddedIndex(SearchIndex):
     @property
     def encoder(self):
         """The shared encoder (loaded on first use)."""
-        return get_encoder(self.model_path, self.quantize)
+        return get_encoder(self.model_path, self.runtime, self.model_cache)
 
     def _reset(self):
         """Empty in-memory state."""
@@ -210,7 +214,7 @@ class EmbeddedIndex(SearchIndex):
             self.vectors.save(os.path.join(folder, "vectors"))
             meta = {"format": 1, "ids": live, "filters": self.filters.raw, "terms": terms,
                     "schemes": self.schemes, "analysis": analysis.ANALYSIS_VERSION,
-                    "encoder": encoder_name(self.model_path, self.quantize)}
+                    "encoder": encoder_name(self.model_path, self.runtime)}
             with open(os.path.join(folder, "meta.json"), "w", encoding="utf-8") as f:
                 json.dump(meta, f, ensure_ascii=False)
 
@@ -234,7 +238,7 @@ class EmbeddedIndex(SearchIndex):
         with open(self.store.path(gen, "meta.json"), encoding="utf-8") as f:
             meta = json.load(f)
         built = (meta.get("analysis"), meta["schemes"], meta.get("encoder"))
-        wanted = (analysis.ANALYSIS_VERSION, self.schemes, encoder_name(self.model_path, self.quantize))
+        wanted = (analysis.ANALYSIS_VERSION, self.schemes, encoder_name(self.model_path, self.runtime))
         if built != wanted:
             raise StaleIndex(f"index {self.store.folder} was built with (analysis version, analyzers, encoder) "
                              f"{built}, this engine uses {wanted}: rebuild it")

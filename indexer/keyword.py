@@ -103,17 +103,21 @@ class KeywordIndex:
             extra = np.full(len(self.terms) - len(self._idf), math.log1p((n + 0.5) / 1.5), dtype=np.float32)
             self._idf = np.concatenate([self._idf, extra])
 
-    def query_weights(self, tokens):
-        """Known query terms and their weights (dampened query term frequency)."""
+    def query_weights(self, tokens, prior=None):
+        """Known query terms and their weights: dampened query term frequency, times prior(term) if given."""
         counts = Counter(t for t in tokens if t in self.vocab)
         tids = np.array([self.vocab[t] for t in counts], dtype=np.int64)
-        qw = np.array([1.0 + math.log(c) for c in counts.values()], dtype=np.float32)
+        qw = np.array([(1.0 + math.log(c)) * (prior(t) if prior else 1.0) for t, c in counts.items()],
+                      dtype=np.float32)
         return tids, qw
 
-    def scores(self, tokens):
-        """BM25 score of every slot for the query tokens, and the query's best possible score."""
+    def scores(self, tokens, prior=None):
+        """BM25 score of every slot for the query tokens, and the query's best possible score.
+
+        prior: term -> weight in [0, 1] (indexer.prior), scaling each term's share of the query.
+        """
         self._fresh()
-        tids, qw = self.query_weights(tokens)
+        tids, qw = self.query_weights(tokens, prior)
         scores = np.zeros(len(self.docs), dtype=np.float32)
         if len(tids) == 0:
             return scores, 0.0
@@ -129,6 +133,15 @@ class KeywordIndex:
             scores[list(self._removed)] = 0.0
         ceiling = float((qw * self._idf[tids]).sum() * (self.k1 + 1))
         return scores, ceiling
+
+    def key_terms(self, tokens, limit):
+        """The query's most telling terms: longest forms only, by dampened frequency times idf."""
+        self._fresh()
+        counts = Counter(t for t in tokens if t in self.vocab)
+        within = {t[i:j] for t in counts for i in range(len(t)) for j in range(i + 1, len(t) + 1) if j - i < len(t)}
+        longest = [t for t in counts if t not in within]  # 锂电池, not 锂电 or 电池
+        weight = {t: (1.0 + math.log(counts[t])) * float(self._idf[self.vocab[t]]) for t in longest}
+        return sorted(longest, key=lambda t: (-weight[t], t))[:limit]
 
     def shared_terms(self, tokens, slot, limit=8):
         """Query terms present in slot, longest form only, rarest (most telling) first."""

@@ -7,6 +7,7 @@ from .base import Hit, QueryError
 MAX_LIMIT = 1000
 SCHEMES = {"words": "bm25", "bigrams": "bm25_bigram"}  # analyzer scheme -> signal name
 CANDIDATES = 200  # per signal, before fusion
+KEY_TERMS = 10  # key terms of a listing text embedded on their own (the dense_keys signal)
 
 
 def validate(text, limit):
@@ -29,21 +30,37 @@ def _top(scores, mask, k):
 
 
 class Query:
-    """A query text analyzed once: its vectors, and per analyzer scheme (terms, scores of every slot, ceiling)."""
+    """A query text analyzed once: its vectors, and per analyzer scheme (terms, scores of every slot, ceiling).
+
+    BM25 terms are weighted by the index's term prior (generic words of needs count less). A listing text
+    (not a short keyword search) also gets kvec: its key terms, by frequency times idf, embedded on their
+    own, so that the dense side sees the subject without the prose around it.
+    """
 
     def __init__(self, index, text):
         self.whole, title = analysis.query_texts(text)
-        self.qvec = index.encoder.encode([self.whole])[0]
-        self.tvec = index.encoder.encode([title])[0] if title != self.whole else self.qvec  # apart: no padding
+        self.chars = len(self.whole.strip())
         self.keyword = {}
+        prior = index.term_prior.weight if index.term_prior else None
         for scheme, kw in index.keyword.items():
             terms = analysis.query_terms(text, scheme)
-            self.keyword[scheme] = (terms, *kw.scores(terms))
+            self.keyword[scheme] = (terms, *kw.scores(terms, prior))
+        self.key_terms = []
+        if "words" in self.keyword and "dense_keys" in index.matcher.weights_for(self.chars):
+            self.key_terms = index.keyword["words"].key_terms(self.keyword["words"][0], KEY_TERMS)
+        # the long focused text alone, the short title and key terms together: little padding either way
+        short = ([title] if title != self.whole else []) + ([" ".join(self.key_terms)] if self.key_terms else [])
+        self.qvec = index.encoder.encode([self.whole])[0]
+        vecs = list(index.encoder.encode(short)) if short else []
+        self.tvec = vecs.pop(0) if title != self.whole else self.qvec
+        self.kvec = vecs.pop(0) if self.key_terms else None
 
     def signals(self, index, slots):
         """Absolute signals of the given slots: cosines, and BM25 as a share of the query's ceiling."""
         signals = {"dense": index.vectors.similarity(self.qvec, slots),
                    "dense_title": index.vectors.similarity(self.tvec, slots)}
+        if self.kvec is not None:
+            signals["dense_keys"] = index.vectors.similarity(self.kvec, slots)
         for scheme, (_, scores, ceiling) in self.keyword.items():
             signals[SCHEMES[scheme]] = scores[slots] / ceiling if ceiling > 0 else np.zeros(len(slots))
         return signals
@@ -65,7 +82,7 @@ def run_search(index, text, limit, filters):
     if len(slots) == 0:
         return []
     signals = query.signals(index, slots)
-    fused = index.matcher.fuse(signals, query_chars=len(query.whole.strip()))
+    fused = index.matcher.fuse(signals, query_chars=query.chars)
     calibrated = index.matcher.calibrate(signals)
     order = np.argsort(-fused, kind="stable")[:limit]
     explain_scheme = "words" if "words" in query.keyword else next(iter(query.keyword))

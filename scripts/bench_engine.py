@@ -23,6 +23,16 @@ from indexer.datasets import achievement_document, data_path, need_text, read_js
 SYSTEMS = ("engine", "naive")
 
 
+def prepare_encoder():
+    """Make the engine encoder's one-off ONNX export now, so no child measures it (or the torch it imports)."""
+    from config import engine_settings, load_config
+    from indexer.encoder import default_model_path, export_onnx
+
+    settings = engine_settings(load_config())
+    if settings["encoder_runtime"] == "onnx":
+        export_onnx(settings["model_path"] or default_model_path(), settings["model_cache"])
+
+
 def synthetic_corpus(records, n, seed=0):
     """n CSL-like records (generated lazily): title, keywords and abstract sentences of random records."""
     rng = np.random.default_rng(seed)
@@ -125,14 +135,20 @@ def main():
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--sample", type=int, default=500, help="documents really embedded per run")
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--systems", default=",".join(SYSTEMS), help="which of engine,naive to measure")
     parser.add_argument("--child", nargs=2, metavar=("SYSTEM", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         return child(args.child[0], int(args.child[1]), args.sample, args.queries)
+    systems = [s for s in args.systems.split(",") if s]
+    if not systems or set(systems) - set(SYSTEMS):
+        parser.error(f"--systems: choose from {','.join(SYSTEMS)}, got {args.systems!r}")
     rows = []
     env = dict(os.environ, HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
+    if "engine" in systems:
+        prepare_encoder()
     for n in map(int, args.sizes.split(",")):
-        for system in SYSTEMS:
+        for system in systems:
             cmd = [sys.executable, __file__, "--child", system, str(n), "--sample", str(args.sample),
                    "--queries", str(args.queries)]
             out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True).stdout
@@ -142,7 +158,7 @@ def main():
     for row in rows:
         print(f"{row['n']:>7} {row['system']:<7} {row['embed']:>11.1f} {row['build']:>11.1f} "
               f"{row['p50']:>7.1f} {row['p95']:>7.1f} {row['rss']:>7.0f}")
-    for n in map(int, args.sizes.split(",")):
+    for n in map(int, args.sizes.split(",")) if len(systems) == len(SYSTEMS) else []:
         e, b = (next(r for r in rows if r["n"] == n and r["system"] == s) for s in SYSTEMS)
         print(f"{n:>7} {'ratio':<7} {e['embed'] / b['embed']:>10.2f}x {e['build'] / b['build']:>10.2f}x "
               f"{e['p50'] / b['p50']:>6.2f}x {e['p95'] / b['p95']:>6.2f}x {e['rss'] / b['rss']:>6.2f}x")

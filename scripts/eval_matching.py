@@ -28,11 +28,12 @@ from match_batch import build_engine, run_queries  # noqa: E402
 
 K = 100
 TEAM_QRELS = os.path.join(REPO, "data", "team_qrels.tsv")
-# Fusion weights tried by --loo: (bm25, dense, dense_title) in steps of 0.05, the default and the
-# earlier dense-led (0.3, 0.6, 0.1) among them.
-SIGNALS = ("bm25", "dense", "dense_title")
-WEIGHT_GRID = [(float(round(b, 2)), float(round(1 - b - t, 2)), t) for b in np.arange(0.3, 0.66, 0.05)
-               for t in (0.1, 0.15, 0.2) if 1 - b - t >= 0.15]
+# Fusion weights tried by --loo: (bm25, dense, dense_title, dense_keys), bm25 in steps of 0.05, with the
+# default and the earlier keyword-led (0.55, 0.25, 0.2, 0) among them.
+SIGNALS = ("bm25", "dense", "dense_title", "dense_keys")
+WEIGHT_GRID = [(float(round(b, 2)), float(round(1 - b - t - k, 2)), t, k) for b in np.arange(0.35, 0.61, 0.05)
+               for t in (0.1, 0.15, 0.2) for k in (0.0, 0.1, 0.15, 0.2) if 1 - b - t - k >= 0.15]
+WEIGHT_GRID += [w for w in [(0.45, 0.23, 0.18, 0.14)] if w not in WEIGHT_GRID]
 
 
 def ndcg(ranked, grades, k=10):
@@ -162,7 +163,7 @@ def bm25_scores(corpus, texts, scheme):
 
 def dense_scores(corpus, texts):
     """Cosine matrix (queries x docs) of sentence-transformers m3e-small fp32."""
-    encoder = get_encoder(None, False)
+    encoder = get_encoder(None, "torch")
     return encoder.encode(texts) @ encoder.encode([doc_string(r) for r in corpus]).T
 
 
@@ -202,7 +203,8 @@ def main():
                         help="more judgments of needs in --queries ('' to skip the second table)")
     parser.add_argument("--known-items", default=data_path("dev_queries.jsonl"))
     parser.add_argument("--cache", default=os.path.join(REPO, "instance", "cache", "vectors"))
-    parser.add_argument("--fp32", action="store_true", help="also run the engine with the fp32 encoder")
+    parser.add_argument("--encoders", action="store_true",
+                        help="also run the engine with the torch fp32 and torch int8 encoders (default: ONNX fp32)")
     parser.add_argument("--per-query", action="store_true", help="also print nDCG@10 per query")
     parser.add_argument("--bootstrap", action="store_true",
                         help="also print 95%% bootstrap intervals of the engine's nDCG@10 and its gain over fusion")
@@ -224,7 +226,8 @@ def main():
     runs = {name: {qid: top(row, ids) for qid, row in zip(qids, m)} for name, m in baselines(corpus, texts).items()}
     trust = merged if team else qrels  # the set --bootstrap and --loo use
     engine_runs, held_out = {}, None
-    for name, overrides in [("engine", {}), ("engine-fp32", {"quantize": False})][:1 + args.fp32]:
+    variants = [("engine", {})] + [(f"engine {r}", {"encoder_runtime": r}) for r in ("torch", "torch-int8")]
+    for name, overrides in variants[:3 if args.encoders else 1]:
         with tempfile.TemporaryDirectory() as tmp:
             engine = build_engine(corpus, tmp, progress=sys.stderr.isatty(), **overrides)
             engine_runs[name] = run_queries(engine, [{"id": q, "text": t} for q, t in zip(qids, texts)], K)

@@ -43,6 +43,7 @@ def test_publishing_a_need_matches_it_above_the_threshold_only(people):
     assert (match.need_id, match.achievement_id) == (need.id, battery.id)
     assert match.origin == MatchOrigin.ENGINE and match.score >= 30
     assert match.score_parts and "锂电池" in match.explanation["shared_terms"]
+    assert {"bm25", "dense", "dense_title", "dense_keys"} <= set(match.score_parts)  # a listing text's signals
     assert rice.id not in {m.achievement_id for m in rows(Match)}
 
 

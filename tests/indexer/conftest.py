@@ -13,7 +13,7 @@ from indexer.encoder import get_encoder  # noqa: E402
 @pytest.fixture(scope="session")
 def encoder():
     """The real model, loaded once for the whole session."""
-    return get_encoder(None, True)
+    return get_encoder()
 
 
 @pytest.fixture

@@ -99,7 +99,7 @@ def _stamp(tmp_path, **changes):
 
 
 @pytest.mark.parametrize("older", [{"analysis": 1}, {"analysis": None}, {"schemes": ["words", "bigrams"]},
-                                   {"encoder": "m3e-small-fp32"}])
+                                   {"encoder": "m3e-small-fp32"}, {"encoder": "m3e-small-int8"}])
 def test_an_index_built_by_another_analysis_is_stale(tmp_path, make_index, older):
     from indexer import StaleIndex
 
