@@ -32,6 +32,7 @@ def default_model_path():
 
 
 def _check_runtime(runtime):
+    """Refuse a runtime name this module does not know."""
     if runtime not in RUNTIMES:
         raise ValueError(f"unknown encoder runtime {runtime!r}; use one of {list(RUNTIMES)}")
 

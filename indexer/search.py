@@ -39,7 +39,7 @@ class Query:
 
     def __init__(self, index, text):
         self.whole, title = analysis.query_texts(text)
-        self.chars = len(self.whole.strip())
+        self.chars = len(self.whole)
         self.keyword = {}
         prior = index.term_prior.weight if index.term_prior else None
         for scheme, kw in index.keyword.items():

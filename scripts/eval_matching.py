@@ -60,6 +60,21 @@ def evaluate(run, qrels):
     return metrics, per_query
 
 
+def judged_figures(run, qrels):
+    """Share of judged documents in the top 10, and nDCG@10 of the condensed lists (unjudged ones dropped).
+
+    Unjudged documents count as grade 0 above, so a system that surfaces documents the judges never saw
+    loses to one that stays within the judged pool, whatever those documents are. Condensed nDCG
+    (Sakai 2007) scores how well the judged documents are ordered; it is never below plain nDCG.
+    """
+    shares, condensed = [], []
+    for q, grades in qrels.items():
+        ranked = [d for d, _ in run.get(q, [])]
+        shares.append(np.mean([d in grades for d in ranked[:10]]) if ranked else 0.0)
+        condensed.append(ndcg([d for d in ranked if d in grades], grades))
+    return float(np.mean(shares)), float(np.mean(condensed))
+
+
 def bootstrap(per_query, other, samples=10000, seed=0):
     """95% intervals of the mean of per_query and of its mean difference to other, queries resampled."""
     qids = list(per_query)
@@ -184,12 +199,14 @@ def baselines(corpus, texts):
 def print_table(title, runs, qrels, known_qrels, per_query=False):
     """One table of every system's figures on qrels."""
     print(title)
-    print(f"{'system':<20} {'nDCG@10':>8} {'R@20>=2':>8} {'R@20>=1':>8} {'known MRR@10':>13}")
+    print(f"{'system':<20} {'nDCG@10':>8} {'R@20>=2':>8} {'R@20>=1':>8} {'known MRR@10':>13} {'judged@10':>9} "
+          f"{'cond nDCG@10':>12}")
     for name, run in runs.items():
         (n, r2, r1), scores = evaluate(run, qrels)
         mrr = np.mean([next((1 / (i + 1) for i, (d, _) in enumerate(run[q][:10]) if d in rel), 0.0)
                        for q, rel in known_qrels.items()]) if known_qrels else float("nan")
-        print(f"{name:<20} {n:>8.4f} {r2:>8.4f} {r1:>8.4f} {mrr:>13.4f}")
+        judged, condensed = judged_figures(run, qrels)
+        print(f"{name:<20} {n:>8.4f} {r2:>8.4f} {r1:>8.4f} {mrr:>13.4f} {judged:>9.3f} {condensed:>12.4f}")
         if per_query:
             print("   " + " ".join(f"{q[-4:]}:{v:.2f}" for q, v in scores.items()))
 
@@ -226,7 +243,7 @@ def main():
     runs = {name: {qid: top(row, ids) for qid, row in zip(qids, m)} for name, m in baselines(corpus, texts).items()}
     trust = merged if team else qrels  # the set --bootstrap and --loo use
     engine_runs, held_out = {}, None
-    variants = [("engine", {})] + [(f"engine {r}", {"encoder_runtime": r}) for r in ("torch", "torch-int8")]
+    variants = [("engine", {})] + [(f"engine-{r}", {"encoder_runtime": r}) for r in ("torch", "torch-int8")]
     for name, overrides in variants[:3 if args.encoders else 1]:
         with tempfile.TemporaryDirectory() as tmp:
             engine = build_engine(corpus, tmp, progress=sys.stderr.isatty(), **overrides)

@@ -44,3 +44,12 @@ def test_keyword_searches_and_listing_texts_use_their_own_weights():
     assert matcher.fuse(signals, query_chars=SHORT_QUERY_CHARS).argmax() == 1
     assert matcher.fuse(signals, query_chars=SHORT_QUERY_CHARS + 1).argmax() == 0
     assert matcher.fuse(signals).argmax() == 0  # length unknown: a listing text
+
+
+def test_the_encoder_sees_the_start_of_a_long_focused_query():
+    from indexer.analysis import QUERY_EMBED_CHARS, query_texts
+
+    whole, title = query_texts("高镍正极包覆\n" + "需要提高高镍正极材料的循环稳定性。" * 200)
+    assert title == "高镍正极包覆" and whole.startswith("高镍正极包覆")
+    assert len(whole) == QUERY_EMBED_CHARS
+    assert query_texts("  锂电池 正极  ") == ("锂电池 正极", "锂电池 正极")  # no title line: the text twice

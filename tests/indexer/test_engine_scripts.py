@@ -63,8 +63,9 @@ def test_eval_matching_prints_engine_baselines_and_trust_figures(judged_set):
     rows = {line.split()[0]: line.split()[1:] for line in stdout.splitlines()
             if line.split() and line.split()[0] in {"engine", "bm25-words", "bm25-bigrams", "m3e-small"}}
     assert set(rows) == {"engine", "bm25-words", "bm25-bigrams", "m3e-small"}
-    ndcg10, recall2, _, known_mrr = map(float, rows["engine"])
+    ndcg10, recall2, _, known_mrr, judged, condensed = map(float, rows["engine"])
     assert recall2 == 1.0 and known_mrr == 1.0
+    assert 0.0 < judged < 1.0 and condensed >= ndcg10  # dropping unjudged documents can only move judged ones up
     assert ndcg10 > 0.9  # both needs put their grade-3 achievement first
     assert "2 judged needs, 3 judgments; 1 known-item queries" in stdout
     assert "dev + team judgments: 2 needs, 4 judgments" in stdout  # the official 3 wins over the team's 0
