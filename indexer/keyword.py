@@ -6,6 +6,9 @@ import numpy as np
 from scipy import sparse
 
 
+KEY_TERM_CHARS = 20  # longer terms are not key terms (KeywordIndex.key_terms)
+
+
 class KeywordIndex:
     """Okapi BM25 with stable slots: a weight matrix for the bulk, a small delta for recent writes."""
 
@@ -18,6 +21,7 @@ class KeywordIndex:
         self.docs = []  # slot -> (term ids int32, term freqs float32) or None when deleted
         self._matrix = None  # terms x slots, BM25 weights, as of the last full refresh
         self._idf = None
+        self._df = np.zeros(0, np.int32)  # live documents per term at the last refresh
         self._avgdl = 1.0
         self._added, self._removed = [], set()  # writes since the last full refresh
 
@@ -77,7 +81,8 @@ class KeywordIndex:
         live = [s for s, d in enumerate(self.docs) if d is not None]
         rows, tfs, dl, cols = self._postings(live)
         del cols
-        df = np.bincount(rows, minlength=len(self.terms)).astype(np.float32)
+        self._df = np.bincount(rows, minlength=len(self.terms)).astype(np.int32)
+        df = self._df.astype(np.float32)
         self._idf = np.log1p((len(live) - df + 0.5) / (df + 0.5)).astype(np.float32)
         if live:
             lengths = np.array([self.docs[s][1].sum() for s in live])
@@ -131,17 +136,29 @@ class KeywordIndex:
             np.add.at(scores, cols[hit], w[hit] * np.array([qmap[t] for t in rows[hit].tolist()], dtype=np.float32))
         if self._removed:
             scores[list(self._removed)] = 0.0
-        ceiling = float((qw * self._idf[tids]).sum() * (self.k1 + 1))
+        live = np.fromiter((self._live(t) for t in tids.tolist()), dtype=bool, count=len(tids))
+        # a term only deleted documents had cannot be matched: it must not raise the ceiling either
+        ceiling = float((qw[live] * self._idf[tids[live]]).sum() * (self.k1 + 1))
         return scores, ceiling
 
     def key_terms(self, tokens, limit):
-        """The query's most telling terms: longest forms only, by dampened frequency times idf."""
+        """The query's most telling terms: longest forms only, by dampened frequency times idf.
+
+        Terms no live document has are skipped (a deleted document's words keep their ids but have no df),
+        and so are terms over KEY_TERM_CHARS: a pasted hash or sequence is no phrase to embed, and would
+        make the sub-term check below cost its length squared.
+        """
         self._fresh()
-        counts = Counter(t for t in tokens if t in self.vocab)
+        counts = Counter(t for t in tokens if len(t) <= KEY_TERM_CHARS and t in self.vocab)
+        counts = {t: c for t, c in counts.items() if self._live(self.vocab[t])}
         within = {t[i:j] for t in counts for i in range(len(t)) for j in range(i + 1, len(t) + 1) if j - i < len(t)}
         longest = [t for t in counts if t not in within]  # 锂电池, not 锂电 or 电池
         weight = {t: (1.0 + math.log(counts[t])) * float(self._idf[self.vocab[t]]) for t in longest}
         return sorted(longest, key=lambda t: (-weight[t], t))[:limit]
+
+    def _live(self, tid):
+        """Whether some document indexed since the last refresh, or live at it, has the term."""
+        return tid >= len(self._df) or self._df[tid] > 0
 
     def shared_terms(self, tokens, slot, limit=8):
         """Query terms present in slot, longest form only, rarest (most telling) first."""

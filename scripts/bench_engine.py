@@ -26,7 +26,8 @@ SYSTEMS = ("engine", "naive")
 def prepare_encoder():
     """Make the engine encoder's one-off ONNX export now, so no child measures it (or the torch it imports)."""
     from config import engine_settings, load_config
-    from indexer.encoder import default_model_path, export_onnx
+    from indexer.encoder import default_model_path
+    from indexer.onnx_model import export_onnx
 
     settings = engine_settings(load_config())
     if settings["encoder_runtime"] == "onnx":
@@ -140,7 +141,7 @@ def main():
     args = parser.parse_args()
     if args.child:
         return child(args.child[0], int(args.child[1]), args.sample, args.queries)
-    systems = [s for s in args.systems.split(",") if s]
+    systems = list(dict.fromkeys(s for s in args.systems.split(",") if s))  # in order, once each
     if not systems or set(systems) - set(SYSTEMS):
         parser.error(f"--systems: choose from {','.join(SYSTEMS)}, got {args.systems!r}")
     rows = []

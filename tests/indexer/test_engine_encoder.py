@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from indexer import open_index
-from indexer.encoder import Encoder, default_model_path, encoder_name, export_onnx, get_encoder
+from indexer.encoder import Encoder, default_model_path, encoder_name, get_encoder
+from indexer.onnx_model import export_onnx
 
 TEXTS = ["高镍三元锂离子电池正极材料的包覆改性", "", "🔋⚡ emoji 与 English mixed text\x07", "长" * 600]
 
@@ -33,3 +34,36 @@ def test_an_unknown_runtime_is_refused_when_the_index_opens(tmp_path):
     with pytest.raises(ValueError, match="unknown encoder runtime 'gpu'"):
         open_index("achievements", {"index_dir": str(tmp_path), "encoder_runtime": "gpu"})
     assert encoder_name(None, "torch-int8") == "m3e-small-int8"
+
+
+def test_threads_loading_the_encoder_at_once_share_one_export(tmp_path):
+    import threading
+
+    got, errors = [], []
+
+    def load():
+        try:
+            got.append(get_encoder(None, "onnx", str(tmp_path)))
+        except Exception as exc:  # a failed load is what this test looks for
+            errors.append(exc)
+
+    threads = [threading.Thread(target=load) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(got) == 3 and got[0] is got[1] is got[2]
+    assert [name for name in os.listdir(tmp_path) if name.endswith(".onnx")] == os.listdir(tmp_path)
+
+
+def test_model_folders_the_onnx_runtime_would_embed_wrongly_are_refused(tmp_path):
+    import json
+    import shutil
+
+    with pytest.raises(ValueError, match="no tokenizer.json: use the encoder runtime 'torch'"):
+        Encoder(str(tmp_path), "onnx", str(tmp_path / "cache"))
+    shutil.copy(os.path.join(default_model_path(), "tokenizer.json"), tmp_path)
+    (tmp_path / "1_Pooling").mkdir()
+    (tmp_path / "1_Pooling" / "config.json").write_text(json.dumps({"pooling_mode_cls_token": True}))
+    with pytest.raises(ValueError, match="does not mean-pool"):
+        Encoder(str(tmp_path), "onnx", str(tmp_path / "cache"))

@@ -1,5 +1,6 @@
 """BM25: recent writes are scored at once without a full matrix rebuild, and agree with one."""
 import numpy as np
+import pytest
 
 from indexer.keyword import KeywordIndex
 from indexer.tokenize import tokenize
@@ -22,3 +23,21 @@ def test_delta_scoring_matches_a_full_refresh():
     index._refresh()
     full, _ = index.scores(query)
     assert list(np.argsort(-full)[:3]) == list(np.argsort(-delta)[:3])
+
+
+def test_key_terms_skip_words_only_deleted_documents_had_and_overlong_tokens():
+    from indexer.keyword import KEY_TERM_CHARS
+
+    index = KeywordIndex()
+    for slot, text in enumerate(TEXTS):
+        index.add(slot, tokenize(text))
+    long_token = "a1" * KEY_TERM_CHARS
+    index.add(len(TEXTS), tokenize("小麦条锈病 " + long_token))
+    query = tokenize("小麦条锈病 锂电池正极材料 " + long_token)
+    index.remove(len(TEXTS))
+    index._refresh()  # the deleted document's words keep their ids but no live document has them
+    assert "条锈病" not in index.key_terms(query, 10) and long_token not in index.key_terms(query, 10)
+    assert "正极材料" in index.key_terms(query, 10)
+    _, ceiling = index.scores(query)
+    _, without = index.scores(tokenize("小麦 锂电池正极材料"))
+    assert ceiling == pytest.approx(without)  # unmatched words add nothing to the best possible score
