@@ -33,7 +33,7 @@ class EmbeddedIndex(SearchIndex):
         self.model_path = settings.get("model_path")
         self.runtime = settings.get("encoder_runtime", "onnx")
         self.model_cache = settings.get("model_cache")
-        encoder_name(self.model_path, self.runtime)  # an unknown runtime fails here, not at the first search
+        self.encoder_name = encoder_name(self.model_path, self.runtime)  # an unknown runtime fails here
         self.exact_limit = int(settings.get("exact_limit") or 50000)
         self.schemes = list(settings.get("analyzers") or DEFAULT_ANALYZERS)
         prior_path = settings.get("term_prior", prior.DEFAULT_PATH)  # "" turns the term prior off
@@ -214,7 +214,7 @@ class EmbeddedIndex(SearchIndex):
             self.vectors.save(os.path.join(folder, "vectors"))
             meta = {"format": 1, "ids": live, "filters": self.filters.raw, "terms": terms,
                     "schemes": self.schemes, "analysis": analysis.ANALYSIS_VERSION,
-                    "encoder": encoder_name(self.model_path, self.runtime)}
+                    "encoder": self.encoder_name}
             with open(os.path.join(folder, "meta.json"), "w", encoding="utf-8") as f:
                 json.dump(meta, f, ensure_ascii=False)
 
@@ -238,7 +238,7 @@ class EmbeddedIndex(SearchIndex):
         with open(self.store.path(gen, "meta.json"), encoding="utf-8") as f:
             meta = json.load(f)
         built = (meta.get("analysis"), meta["schemes"], meta.get("encoder"))
-        wanted = (analysis.ANALYSIS_VERSION, self.schemes, encoder_name(self.model_path, self.runtime))
+        wanted = (analysis.ANALYSIS_VERSION, self.schemes, self.encoder_name)
         if built != wanted:
             raise StaleIndex(f"index {self.store.folder} was built with (analysis version, analyzers, encoder) "
                              f"{built}, this engine uses {wanted}: rebuild it")

@@ -48,12 +48,16 @@ class Query:
         self.key_terms = []
         if "words" in self.keyword and "dense_keys" in index.matcher.weights_for(self.chars):
             self.key_terms = index.keyword["words"].key_terms(self.keyword["words"][0], KEY_TERMS)
-        # the long focused text alone, the short title and key terms together: little padding either way
-        short = ([title] if title != self.whole else []) + ([" ".join(self.key_terms)] if self.key_terms else [])
         self.qvec = index.encoder.encode([self.whole])[0]
-        vecs = list(index.encoder.encode(short)) if short else []
-        self.tvec = vecs.pop(0) if title != self.whole else self.qvec
-        self.kvec = vecs.pop(0) if self.key_terms else None
+        # the long focused text alone, the short title and key terms together: little padding either way
+        short = {}
+        if title != self.whole:
+            short["title"] = title
+        if self.key_terms:
+            short["keys"] = " ".join(self.key_terms)
+        vecs = dict(zip(short, index.encoder.encode(list(short.values())))) if short else {}
+        self.tvec = vecs.get("title", self.qvec)
+        self.kvec = vecs.get("keys")
 
     def signals(self, index, slots):
         """Absolute signals of the given slots: cosines, and BM25 as a share of the query's ceiling."""

@@ -25,11 +25,11 @@ SYSTEMS = ("engine", "naive")
 
 def prepare_encoder():
     """Make the engine encoder's one-off ONNX export now, so no child measures it (or the torch it imports)."""
-    from config import engine_settings, load_config
+    from match_batch import engine_settings
     from indexer.encoder import default_model_path
     from indexer.onnx_model import export_onnx
 
-    settings = engine_settings(load_config())
+    settings = engine_settings(None)
     if settings["encoder_runtime"] == "onnx":
         export_onnx(settings["model_path"] or default_model_path(), settings["model_cache"])
 
@@ -159,7 +159,9 @@ def main():
     for row in rows:
         print(f"{row['n']:>7} {row['system']:<7} {row['embed']:>11.1f} {row['build']:>11.1f} "
               f"{row['p50']:>7.1f} {row['p95']:>7.1f} {row['rss']:>7.0f}")
-    for n in map(int, args.sizes.split(",")) if len(systems) == len(SYSTEMS) else []:
+    if set(systems) != set(SYSTEMS):
+        return  # ratios need both systems
+    for n in map(int, args.sizes.split(",")):
         e, b = (next(r for r in rows if r["n"] == n and r["system"] == s) for s in SYSTEMS)
         print(f"{n:>7} {'ratio':<7} {e['embed'] / b['embed']:>10.2f}x {e['build'] / b['build']:>10.2f}x "
               f"{e['p50'] / b['p50']:>6.2f}x {e['p95'] / b['p95']:>6.2f}x {e['rss'] / b['rss']:>6.2f}x")

@@ -23,6 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from indexer.datasets import REPO, data_path, need_text, read_jsonl, read_qrels  # noqa: E402
 from indexer.encoder import get_encoder, use_vector_cache  # noqa: E402
 from indexer.keyword import KeywordIndex  # noqa: E402
+from indexer.matcher import DEFAULT_WEIGHTS  # noqa: E402
 from indexer.tokenize import tokenize  # noqa: E402
 from match_batch import build_engine, run_queries  # noqa: E402
 
@@ -33,7 +34,8 @@ TEAM_QRELS = os.path.join(REPO, "data", "team_qrels.tsv")
 SIGNALS = ("bm25", "dense", "dense_title", "dense_keys")
 WEIGHT_GRID = [(float(round(b, 2)), float(round(1 - b - t - k, 2)), t, k) for b in np.arange(0.35, 0.61, 0.05)
                for t in (0.1, 0.15, 0.2) for k in (0.0, 0.1, 0.15, 0.2) if 1 - b - t - k >= 0.15]
-WEIGHT_GRID += [w for w in [(0.45, 0.23, 0.18, 0.14)] if w not in WEIGHT_GRID]
+DEFAULT_POINT = tuple(DEFAULT_WEIGHTS.get(name, 0.0) for name in SIGNALS)
+WEIGHT_GRID += [DEFAULT_POINT] if DEFAULT_POINT not in WEIGHT_GRID else []
 
 
 def ndcg(ranked, grades, k=10):
