@@ -39,6 +39,20 @@ def need_text(record):
     return "\n".join(p for p in (record.get("title"), record.get("text")) if p)
 
 
+def need_document(record):
+    """A need record (id, title, text) as an engine document, for achievement -> need queries."""
+    return Document(id=str(record["id"]), fields={"title": record.get("title") or "", "body": record.get("text") or "",
+                                                  "keywords": ""}, filters={})
+
+
+def achievement_query(record):
+    """A CSL record as one query string, the way the app sends an achievement: title, keywords, then body."""
+    keywords = record.get("keywords") or []
+    if isinstance(keywords, str):
+        keywords = [keywords]
+    return "\n".join(p for p in (record.get("title"), " ".join(keywords), record.get("abstract")) if p)
+
+
 def read_qrels(path):
     """{qid: {docid: grade}} from a qid<TAB>docid<TAB>grade file."""
     qrels = {}
