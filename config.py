@@ -30,10 +30,14 @@ class Config:
     EXACT_VECTOR_LIMIT = 50000  # exact numpy scan below this many vectors, faiss HNSW above
 
     # Matching workflow
-    MATCH_THRESHOLD = 60  # 0-100 calibrated score at or above which a Match is stored
+    # 0-100 calibrated score (the chance, in %, that a broker grades the pair worth a conversation) at or
+    # above which a Match is stored: at 15, 8% of the queued pairs of full need texts were unrelated and 6 of
+    # 65 needs without a good counterpart got a match (dev + team, cross-validated; scripts/fit_calibration.py)
+    MATCH_THRESHOLD = 15
     MATCH_TOP_N = 10  # best hits stored (or refreshed) per matching run of one listing
-    # Keyword search drops hits sharing no term with the query unless their score reaches this
-    SEARCH_MIN_SEMANTIC_SCORE = 50
+    # Searches and related panels drop hits sharing no informative term with the query unless their score
+    # reaches this (the same 0-100 scale as MATCH_THRESHOLD)
+    SEARCH_MIN_SEMANTIC_SCORE = 5
 
     # Taxonomy of technical fields (two levels); replace the file to change it
     TAXONOMY_FILE = os.path.join(BASE_DIR, "models", "data", "tech_fields.json")

@@ -19,13 +19,19 @@ class Document(NamedTuple):
 
 
 class Hit(NamedTuple):
-    """One result: calibrated 0-100 score, fused score, per-signal scores, shared key terms."""
+    """One result: calibrated 0-100 score, fused score, per-signal scores, shared key terms, and reasons.
+
+    reasons: {evidence: "strong" | "medium" | "weak"} for "keywords" (informative words in common),
+    "semantic" (the whole text against the query's background) and, for a listing text, "key_terms"
+    (matcher.reasons says how each is graded).
+    """
 
     id: str
     score: float
     fused: float
     signals: dict
     shared_terms: list
+    reasons: dict = {}
 
 
 class SearchIndex:

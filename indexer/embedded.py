@@ -74,6 +74,7 @@ class EmbeddedIndex(SearchIndex):
         """Empty in-memory state."""
         self.slot_ids = []  # slot -> id (None when deleted)
         self._alive = None  # cached mask of live slots, dropped on every write
+        self._background = None  # (mask it was drawn from, size, slots) of background_slots
         self.slots = {}  # id -> slot
         self.keyword = {s: KeywordIndex() for s in self.schemes}
         self.vectors = VectorIndex(0, self.exact_limit)
@@ -280,6 +281,15 @@ class EmbeddedIndex(SearchIndex):
         if self._alive is None:
             self._alive = np.fromiter((i is not None for i in self.slot_ids), dtype=bool, count=len(self.slot_ids))
         return self._alive
+
+    def background_slots(self, size):
+        """Up to size live slots spread evenly over the collection (cached between writes)."""
+        alive = self.alive_mask()
+        if self._background is None or self._background[0] is not alive or self._background[1] != size:
+            live = np.flatnonzero(alive)
+            step = max(len(live) / size, 1.0)
+            self._background = (alive, size, live[(np.arange(min(size, len(live))) * step).astype(np.int64)])
+        return self._background[2]
 
     def count(self):
         with self._lock:

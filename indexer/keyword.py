@@ -1,12 +1,33 @@
 """BM25 over analyzed terms: per-slot term arrays, a weight matrix refreshed lazily after writes."""
+import functools
 import math
+import os
+import re
 from collections import Counter
 
 import numpy as np
 from scipy import sparse
 
+from .tokenize import DATA_DIR
+
 
 KEY_TERM_CHARS = 20  # longer terms are not key terms (KeywordIndex.key_terms)
+# Least weight (prior x idf share, KeywordIndex.informative_terms) of a word shown as a reason for a match:
+# on CSL this keeps 电池, 回收, 废水 and 监测 and drops 成本, 工艺, 产生, 过程 and 材料.
+INFORMATIVE = 0.36
+_NUMBER = re.compile(r"^[0-9.,:+\-]+[a-z%]{0,3}$")  # 100, 2019, 3.5, 50mm, 10kg
+
+
+@functools.lru_cache(maxsize=1)
+def generic_terms():
+    """Words that say how rather than what (保持, 提供, 显著...), never a reason for a match (data/generic_terms.txt)."""
+    with open(os.path.join(DATA_DIR, "generic_terms.txt"), encoding="utf-8") as f:
+        return frozenset(w.strip() for w in f if w.strip() and not w.startswith("#"))
+
+
+def not_informative(term):
+    """Whether a word is a number, a unit or a generic word: never shown as a shared term."""
+    return bool(_NUMBER.match(term)) or term in generic_terms()
 
 
 class KeywordIndex:
@@ -160,16 +181,39 @@ class KeywordIndex:
         """Whether some document indexed since the last refresh, or live at it, has the term."""
         return tid >= len(self._df) or self._df[tid] > 0
 
-    def shared_terms(self, tokens, slot, limit=8):
-        """Query terms present in slot, longest form only, rarest (most telling) first."""
+    def informative_terms(self, tokens, prior=None):
+        """{term: weight} of the query's informative words, the ones worth showing as a reason for a match.
+
+        weight = prior(term) * idf(term) / the idf of a word one document has: a word common in needs
+        (the prior) or in the documents searched (idf) weighs little. Words under INFORMATIVE, numbers and
+        units, and the generic words of data/generic_terms.txt (成本, 过程, 保持...) are left out.
+        """
+        self._fresh()
+        n = max(self._matrix.shape[1], 2)
+        top = math.log1p((n - 0.5) / 1.5)
+        out = {}
+        for t in set(tokens):
+            tid = self.vocab.get(t)
+            if tid is None or not self._live(tid) or not_informative(t):
+                continue
+            w = (prior(t) if prior else 1.0) * float(self._idf[tid]) / top
+            if w >= INFORMATIVE:
+                out[t] = w
+        return out
+
+    def doc_terms(self, slot, terms):
+        """Which of terms (a collection of words) the document at slot contains."""
         doc = self.docs[slot] if slot < len(self.docs) else None
         if doc is None:
             return []
-        self._fresh()
         have = set(doc[0].tolist())
-        found = {t for t in tokens if self.vocab.get(t) in have}
+        return [t for t in terms if self.vocab.get(t) in have]
+
+    def shared_terms(self, weights, slot, limit=8):
+        """Informative query terms (informative_terms) present in slot, longest form only, weightiest first."""
+        found = set(self.doc_terms(slot, weights))
         found = {t for t in found if not any(t in other for other in found if other != t)}  # 锂电池, not 锂电
-        return sorted(found, key=lambda t: (-self._idf[self.vocab[t]], t))[:limit]
+        return sorted(found, key=lambda t: (-weights[t], t))[:limit]
 
     def state(self):
         """Arrays to persist."""

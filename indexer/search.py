@@ -1,13 +1,20 @@
-"""One search over an embedded index: validate, retrieve candidates per signal under the filter mask, fuse, explain."""
+"""One search over an embedded index: validate, retrieve candidates per signal under the filter mask, fuse,
+score and explain."""
 import numpy as np
 
-from . import analysis
+from . import analysis, matcher
 from .base import Hit, QueryError
 
 MAX_LIMIT = 1000
 SCHEMES = {"words": "bm25", "bigrams": "bm25_bigram"}  # analyzer scheme -> signal name
 CANDIDATES = 200  # per signal, before fusion
 KEY_TERMS = 10  # key terms of a listing text embedded on their own (the dense_keys signal)
+BACKGROUND = 1000  # live vectors a query's cosines are compared with (its background)
+VECTOR_SIGNALS = ("dense", "dense_title", "dense_keys")
+# The typical background of an m3e-small query over CSL abstracts or enterprise needs (median over 80 needs,
+# full texts and titles, and 80 achievements: centre 0.59-0.63, spread 0.028-0.036), and its weight in
+# pseudo-documents (Query.background)
+PRIOR_CENTRE, PRIOR_SPREAD, PRIOR_WEIGHT = 0.61, 0.034, 100
 
 
 def validate(text, limit):
@@ -41,10 +48,10 @@ class Query:
         self.whole, title = analysis.query_texts(text)
         self.chars = len(self.whole)
         self.keyword = {}
-        prior = index.term_prior.weight if index.term_prior else None
+        self.prior = index.term_prior.weight if index.term_prior else None
         for scheme, kw in index.keyword.items():
             terms = analysis.query_terms(text, scheme)
-            self.keyword[scheme] = (terms, *kw.scores(terms, prior))
+            self.keyword[scheme] = (terms, *kw.scores(terms, self.prior))
         self.key_terms = []
         if "words" in self.keyword and "dense_keys" in index.matcher.weights_for(self.chars):
             self.key_terms = index.keyword["words"].key_terms(self.keyword["words"][0], KEY_TERMS)
@@ -58,16 +65,80 @@ class Query:
         vecs = dict(zip(short, index.encoder.encode(list(short.values())))) if short else {}
         self.tvec = vecs.get("title", self.qvec)
         self.kvec = vecs.get("keys")
+        self._background = None
+
+    def vectors(self):
+        """{vector signal: query vector} (dense_keys only for a listing text)."""
+        out = {"dense": self.qvec, "dense_title": self.tvec}
+        if self.kvec is not None:
+            out["dense_keys"] = self.kvec
+        return out
 
     def signals(self, index, slots):
         """Absolute signals of the given slots: cosines, and BM25 as a share of the query's ceiling."""
-        signals = {"dense": index.vectors.similarity(self.qvec, slots),
-                   "dense_title": index.vectors.similarity(self.tvec, slots)}
-        if self.kvec is not None:
-            signals["dense_keys"] = index.vectors.similarity(self.kvec, slots)
+        signals = {name: index.vectors.similarity(vec, slots) for name, vec in self.vectors().items()}
         for scheme, (_, scores, ceiling) in self.keyword.items():
             signals[SCHEMES[scheme]] = scores[slots] / ceiling if ceiling > 0 else np.zeros(len(slots))
         return signals
+
+    def background(self, index):
+        """{vector signal: (centre, spread)} of the query's cosines over a fixed sample of the collection.
+
+        m3e puts almost any two Chinese texts at a cosine of 0.6-0.8, and a short query higher still, so an
+        absolute cosine says little on its own; how far a document stands above the query's own background
+        does (a weak best hit of a title stays weak).
+        """
+        if self._background is None:
+            sample = index.background_slots(BACKGROUND)
+            self._background = {}
+            n = len(sample)
+            for name, vec in self.vectors().items():
+                sims = index.vectors.similarity(vec, sample) if n else np.zeros(0)
+                # median and MAD (the few relevant documents of a small index stay outliers), shrunk towards
+                # a typical m3e background by PRIOR_WEIGHT pseudo-documents: a new platform with a handful of
+                # listings has no background of its own to speak of
+                centre = float(np.median(sims)) if n else PRIOR_CENTRE
+                spread = 1.4826 * float(np.median(np.abs(sims - centre))) if n else PRIOR_SPREAD
+                k = PRIOR_WEIGHT
+                self._background[name] = ((n * centre + k * PRIOR_CENTRE) / (n + k),
+                                          max(((n * spread ** 2 + k * PRIOR_SPREAD ** 2) / (n + k)) ** 0.5, 0.02))
+        return self._background
+
+    def informative(self, index):
+        """{term: weight} of the query's informative words: prior times idf, zero for generic ones."""
+        kw = index.keyword.get("words")
+        if kw is None:
+            return {}
+        return kw.informative_terms(self.keyword["words"][0], self.prior)
+
+
+def candidates(index, query, k, mask):
+    """Slots worth scoring: the union of each signal's top k under the mask."""
+    found = [_top(scores, mask, k) for _, scores, _ in query.keyword.values()]
+    found.append(index.vectors.search(query.qvec, k, mask)[0])
+    return np.unique(np.concatenate(found)).astype(np.int64)
+
+
+def features(index, query, slots, signals):
+    """The calibration features of the given slots (matcher.FEATURES names them)."""
+    background = query.background(index)
+    out = {"chars": np.full(len(slots), float(query.chars))}
+    for name in VECTOR_SIGNALS:
+        source = name if name in signals else "dense"  # no key terms (a typed search): the whole text's
+        mean, spread = background[source]
+        out[name] = signals[source]
+        out[name + "_z"] = (signals[source] - mean) / spread
+    for name in SCHEMES.values():
+        out[name] = signals.get(name, signals.get("bm25", np.zeros(len(slots))))
+    weights = query.informative(index)
+    kw = index.keyword.get("words")
+    if kw is not None and weights:
+        total = sum(weights.values())
+        out["informative"] = np.array([sum(weights[t] for t in kw.doc_terms(int(s), weights)) / total
+                                       for s in slots])
+    else:
+        out["informative"] = np.zeros(len(slots))
+    return out
 
 
 def run_search(index, text, limit, filters):
@@ -78,27 +149,27 @@ def run_search(index, text, limit, filters):
     if not index.slots:
         return []
     mask &= index.alive_mask()
-    k = max(CANDIDATES, limit)
     query = Query(index, text)
-    candidates = [_top(scores, mask, k) for _, scores, _ in query.keyword.values()]
-    candidates.append(index.vectors.search(query.qvec, k, mask)[0])
-    slots = np.unique(np.concatenate(candidates)).astype(np.int64)
+    slots = candidates(index, query, max(CANDIDATES, limit), mask)
     if len(slots) == 0:
         return []
     signals = query.signals(index, slots)
     fused = index.matcher.fuse(signals, query_chars=query.chars)
-    calibrated = index.matcher.calibrate(signals)
     order = np.argsort(-fused, kind="stable")[:limit]
-    explain_scheme = "words" if "words" in query.keyword else next(iter(query.keyword))
-    explain_terms = query.keyword[explain_scheme][0]
+    slots, fused = slots[order], fused[order]
+    signals = {name: v[order] for name, v in signals.items()}
+    columns = matcher.design(features(index, query, slots, signals))
+    calibrated = index.matcher.calibrate(columns)
+    informative = query.informative(index)
+    kw = index.keyword.get("words")
     hits = []
-    for i in order:
-        slot = int(slots[i])
+    for i, slot in enumerate(slots.tolist()):
         hits.append(Hit(
             id=index.slot_ids[slot],
             score=round(float(calibrated[i]), 1),
             fused=float(fused[i]),
             signals={name: round(float(v[i]), 4) for name, v in signals.items()},
-            shared_terms=index.keyword[explain_scheme].shared_terms(explain_terms, slot),
+            shared_terms=kw.shared_terms(informative, slot) if kw is not None else [],
+            reasons=matcher.reasons(columns, i, with_key_terms=query.kvec is not None),
         ))
     return hits

@@ -9,6 +9,11 @@ A second table scores the same runs on dev plus the team judgments (data/team_qr
 sample needs and the unjudged top-10 hits of the dev needs, graded by the team with
 JUDGING_RUBRIC.md; the official grade wins where both exist). --bootstrap and --loo then use that
 larger set.
+
+--broker adds what a broker sees on dev + team (scripts/heldout_eval.py): the queue at MATCH_THRESHOLD and
+the reliability of the 0-100 score, for need full texts, need titles and achievements -> needs.
+--heldout prints only those figures, plus the reference fusion's, on the frozen held-out set (data/heldout/),
+which nothing is tuned on. The score's own fit and its cross-validated calibration: scripts/fit_calibration.py.
 """
 import argparse
 import math
@@ -20,15 +25,18 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from indexer.datasets import REPO, data_path, need_text, read_jsonl, read_qrels  # noqa: E402
+from indexer.datasets import (REPO, achievement_query, data_path, need_document, need_text, read_jsonl,  # noqa: E402
+                              read_qrels)
 from indexer.encoder import get_encoder, use_vector_cache  # noqa: E402
 from indexer.keyword import KeywordIndex  # noqa: E402
 from indexer.matcher import DEFAULT_WEIGHTS  # noqa: E402
 from indexer.tokenize import tokenize  # noqa: E402
-from match_batch import build_engine, run_queries  # noqa: E402
+from match_batch import build_engine, run_hits, run_queries  # noqa: E402
+import heldout_eval  # noqa: E402
 
 K = 100
 TEAM_QRELS = os.path.join(REPO, "data", "team_qrels.tsv")
+HELDOUT = os.path.join(REPO, "data", "heldout")
 # Fusion weights tried by --loo: (bm25, dense, dense_title, dense_keys), bm25 in steps of 0.05, with the
 # default and the earlier keyword-led (0.55, 0.25, 0.2, 0) among them.
 SIGNALS = ("bm25", "dense", "dense_title", "dense_keys")
@@ -102,50 +110,6 @@ def leave_one_out(engine, queries, qrels):
     return float(np.mean(held_out)), WEIGHT_GRID[int(np.argmax(table.sum(axis=1)))]
 
 
-def judged_signals(engine, queries, qrels):
-    """(absolute signals per judged pair as rows of CALIBRATED, grade >= 1) over every judgment of queries."""
-    from indexer.search import Query
-
-    rows, related = [], []
-    for q in queries:
-        docs = list(qrels[q["id"]])
-        signals = Query(engine, need_text(q)).signals(engine, np.array([engine.slots[d] for d in docs]))
-        rows.extend(zip(*(signals[name] for name in CALIBRATED)))
-        related.extend(qrels[q["id"]][d] >= 1 for d in docs)
-    return np.array(rows, dtype=np.float64), np.array(related, dtype=np.float64)
-
-
-CALIBRATED = ("bm25", "dense", "dense_title")
-
-
-def fit_calibration(x, y, l2=0.01, steps=50):
-    """Logistic regression of y on x by Newton steps, lightly ridged: [bias, weight per column]."""
-    xb = np.hstack([np.ones((len(x), 1)), x])
-    w = np.zeros(xb.shape[1])
-    for _ in range(steps):
-        p = 1 / (1 + np.exp(-xb @ w))
-        hessian = (xb * (p * (1 - p))[:, None]).T @ xb + l2 * np.eye(len(w))
-        w -= np.linalg.solve(hessian, xb.T @ (p - y) + l2 * w)
-    return w
-
-
-def print_calibration(engine, queries, qrels):
-    """The matcher's calibration against the judgments: reliability by score band, and a refit."""
-    x, y = judged_signals(engine, queries, qrels)
-    cal = engine.matcher.calibration
-    current = np.array([cal["bias"]] + [cal["weights"][n] for n in CALIBRATED])
-    refit = fit_calibration(x, y)
-    print(f"calibration on {len(y)} judged pairs ({int(y.sum())} graded >= 1): predicted vs observed share")
-    for name, w in (("current", current), ("refit", refit)):
-        p = 1 / (1 + np.exp(-(w[0] + x @ w[1:])))
-        loss = -np.mean(y * np.log(np.clip(p, 1e-9, 1)) + (1 - y) * np.log(np.clip(1 - p, 1e-9, 1)))
-        bands = np.digitize(p, [0.1, 0.2, 0.3, 0.5, 0.7])
-        cells = " ".join(f"{p[bands == b].mean():.2f}/{y[bands == b].mean():.2f}({(bands == b).sum()})"
-                         for b in range(6) if (bands == b).any())
-        print(f"  {name:<8} log loss {loss:.4f}  {cells}")
-    print("  refit: bias " + f"{refit[0]:.2f}, " + ", ".join(f"{n} {v:.2f}" for n, v in zip(CALIBRATED, refit[1:])))
-
-
 def agreement(team, official):
     """Exact agreement and linear weighted kappa of the team's grades with the official ones on shared pairs."""
     pairs = [(official[q][d], g) for q, grades in team.items() for d, g in grades.items() if d in official.get(q, {})]
@@ -213,6 +177,62 @@ def print_table(title, runs, qrels, known_qrels, per_query=False):
             print("   " + " ".join(f"{q[-4:]}:{v:.2f}" for q, v in scores.items()))
 
 
+def read_ids(path):
+    """First column of a TSV with # comments."""
+    with open(path, encoding="utf-8") as f:
+        return [line.split("\t")[0].strip() for line in f if line.strip() and not line.startswith("#")]
+
+
+def broker_figures(corpus, needs, need_qrels, ach_qrels, label):
+    """heldout_eval's report for need full texts, need titles and achievements -> needs; {set: figures}."""
+    from config import load_config
+
+    config = load_config()
+    threshold, top_n = float(config["MATCH_THRESHOLD"]), int(config["MATCH_TOP_N"])
+    by_need = {n["id"]: n for n in needs}
+    by_ach = {r["id"]: r for r in corpus}
+    out = {}
+    print(f"broker figures on {label} (threshold {threshold:g}, top {top_n}; unjudged pairs count as 0)")
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = build_engine(corpus, tmp, progress=sys.stderr.isatty())
+        asked = [by_need[q] for q in need_qrels if q in by_need]
+        for name, text_of in (("need full text", need_text), ("need title", lambda n: n["title"])):
+            hits = run_hits(engine, asked, K, text_of)
+            run = {q: [(h.id, h.fused, h.score) for h in hs] for q, hs in hits.items()}
+            out[name] = heldout_eval.print_report(name, run, need_qrels, threshold, top_n)
+            if name == "need full text":
+                out["runs"] = run
+    if ach_qrels:
+        with tempfile.TemporaryDirectory() as tmp:
+            engine = build_engine(needs, tmp, document=need_document, name="needs")
+            asked = [by_ach[a] for a in ach_qrels if a in by_ach]
+            hits = run_hits(engine, asked, K, achievement_query)
+            run = {q: [(h.id, h.fused, h.score) for h in hs] for q, hs in hits.items()}
+            out["achievement -> needs"] = heldout_eval.print_report("achievement -> needs", run, ach_qrels,
+                                                                    threshold, top_n)
+    return out
+
+
+def heldout(corpus, needs):
+    """The frozen held-out set of data/heldout/ (never tuned on): the broker figures and the reference fusion."""
+    qrels = read_qrels(os.path.join(HELDOUT, "qrels.tsv"))
+    need_ids, ach_ids = read_ids(os.path.join(HELDOUT, "needs.tsv")), read_ids(os.path.join(HELDOUT, "achievements.tsv"))
+    need_qrels = {q: qrels.get(q, {}) for q in need_ids}
+    ach_qrels = {a: qrels.get(a, {}) for a in ach_ids}
+    figures = broker_figures(corpus, needs, need_qrels, ach_qrels,
+                             f"the held-out set ({len(need_ids)} needs, {len(ach_ids)} achievement queries)")
+    by_need = {n["id"]: n for n in needs}
+    texts = [need_text(by_need[q]) for q in need_ids]
+    ids = [r["id"] for r in corpus]
+    bigrams, dense = bm25_scores(corpus, texts, "bigrams"), dense_scores(corpus, texts)
+    fusion = 0.7 * minmax(bigrams) + 0.3 * minmax(dense)
+    run = {q: [(d, s, 0.0) for d, s in top(row, ids)] for q, row in zip(need_ids, fusion)}
+    r = heldout_eval.ranking(run, need_qrels)
+    print("reference, need full text, min-max(BM25 bigrams, m3e-small fp32 at 0.3): " +
+          "  ".join(f"{m} {v:.4f} [{lo:.3f}, {hi:.3f}]" for m, (v, lo, hi) in r.items()))
+    return figures
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default=data_path("csl_achievements.jsonl.gz"))
@@ -229,11 +249,18 @@ def main():
                         help="also print 95%% bootstrap intervals of the engine's nDCG@10 and its gain over fusion")
     parser.add_argument("--loo", action="store_true",
                         help="also print leave-one-query-out nDCG@10 with fusion weights chosen from a grid")
-    parser.add_argument("--calibration", action="store_true",
-                        help="also print how well the 0-100 score's calibration fits the judgments, and a refit")
+    parser.add_argument("--broker", action="store_true",
+                        help="also print the broker figures (queue at the threshold, reliability of the score) on "
+                             "dev + team for full texts, titles and achievements -> needs")
+    parser.add_argument("--heldout", action="store_true",
+                        help="only print the figures of the frozen held-out set (data/heldout/); never tune on it")
     args = parser.parse_args()
     use_vector_cache(args.cache or None)
-    corpus, qrels = read_jsonl(args.corpus), read_qrels(args.qrels)
+    corpus = read_jsonl(args.corpus)
+    if args.heldout:
+        heldout(corpus, read_jsonl(args.queries))
+        return
+    qrels = read_qrels(args.qrels)
     team = read_qrels(args.team_qrels) if args.team_qrels and os.path.exists(args.team_qrels) else {}
     merged = {q: {**team.get(q, {}), **qrels.get(q, {})} for q in {**team, **qrels}}
     queries = [q for q in read_jsonl(args.queries) if q["id"] in merged]
@@ -253,8 +280,6 @@ def main():
             if args.loo and name == "engine":
                 held_out = leave_one_out(engine, [{"id": q["id"], "text": need_text(q)} for q in queries
                                                   if q["id"] in trust], trust)
-            if args.calibration and name == "engine":
-                print_calibration(engine, [q for q in queries if q["id"] in trust], trust)
     runs = {**engine_runs, **runs}
     known_qrels = {k["qid"]: k["relevant"] for k in known}
     print(f"{len(qrels)} judged needs, {sum(len(g) for g in qrels.values())} judgments; "
@@ -272,6 +297,14 @@ def main():
         (lo, hi), gain, (glo, ghi) = bootstrap(engine_q, fusion_q)
         print(f"bootstrap 95%: engine nDCG@10 in [{lo:.3f}, {hi:.3f}]; "
               f"gain over minmax fusion {gain:+.3f} in [{glo:+.3f}, {ghi:+.3f}] ({len(trust)} needs resampled)")
+    if args.broker:
+        ach_qrels = {}
+        for q, grades in merged.items():
+            for d, g in grades.items():
+                ach_qrels.setdefault(d, {})[q] = g
+        # an achievement's judged needs were pooled deep; its other needs count as 0 (unjudged)
+        broker_figures(corpus, read_jsonl(args.queries), merged,
+                       {a: g for a, g in ach_qrels.items() if any(v >= 2 for v in g.values())}, "dev + team")
     if held_out:
         score, weights = held_out
         print(f"leave-one-query-out nDCG@10 {score:.4f} over {len(trust)} needs (weights chosen on the others "

@@ -191,7 +191,7 @@ def test_related_panel_is_ordered_by_the_score_it_shows_and_leaves_out_weak_hits
               description="需要适合西南丘陵地区的抗旱玉米品种及配套栽培技术。", keywords="玉米，抗旱")
     page = client.get(f"/achievements/{ach.id}").get_data(as_text=True)
     panel = page[page.index('id="related-panel"'):page.index("</aside>")]
-    badges = [int(b) for b in re.findall(r'title="相关度（0–100）">(\d+)<', panel)]
+    badges = [int(b) for b in re.findall(r'title="匹配度（0–100）[^"]*">(\d+)<', panel)]
     assert len(badges) >= 2 and badges == sorted(badges, reverse=True)
     assert min(badges) >= app.config["SEARCH_MIN_SEMANTIC_SCORE"]
     assert panel.index(close.title) < panel.index(nearby.title)
@@ -310,3 +310,22 @@ def test_the_challenge_filter_is_applied_inside_retrieval(app, make_user):
     assert engine_filters(NEEDS, {"challenge": "1"}) == {"challenge": "1"}
     filtered = engine_hits(NEEDS, "电池热失控", {"challenge": "1"}, limit=1)  # room for one hit only
     assert filtered[0].id == str(challenge.id)
+
+
+def test_a_typed_query_is_ranked_by_relevance_unless_another_order_is_picked(app, client, make_user):
+    """The hall's sort box sends sort="" by default, so a query is ranked by relevance, not by date."""
+    enterprise, admin = make_user(Role.ENTERPRISE), make_user(Role.ADMIN)
+    close = published("needs", enterprise, admin, title="印染污水处理与中水回用",
+                      description="印染厂污水处理后COD仍超标，需要深度处理和中水回用技术。", keywords="污水处理，中水回用")
+    newer = published("needs", enterprise, admin, title="豆浆生产前处理设备改进",
+                      description="豆浆生产线浸泡和清洗用水多，前处理设备需要改进，配套的污水处理站也要扩容。", keywords="豆浆，前处理")
+    assert newer.published_at >= close.published_at
+    empty = client.get("/needs/").get_data(as_text=True)
+    assert '<option value="" selected>' in empty  # the default choice, not 最新发布, is what the form sends
+    page = client.get("/needs/?q=污水处理&sort=").get_data(as_text=True)
+    results = page[page.index('id="results"'):]
+    assert results.index(f'href="/needs/{close.id}"') < results.index(f'href="/needs/{newer.id}"')
+    by_date = client.get("/needs/?q=污水处理&sort=newest").get_data(as_text=True)
+    results = by_date[by_date.index('id="results"'):]
+    assert results.index(f'href="/needs/{newer.id}"') < results.index(f'href="/needs/{close.id}"')
+    assert '<option value="newest" selected>' in by_date

@@ -17,7 +17,7 @@ RICE = dict(title="水稻抗旱品种分子育种技术",
 
 @pytest.fixture
 def people(app, make_user):
-    app.config.update(MATCH_THRESHOLD=30, MATCH_TOP_N=10)
+    app.config.update(MATCH_THRESHOLD=15, MATCH_TOP_N=10)
     return make_user(Role.RESEARCHER), make_user(Role.ENTERPRISE), make_user(Role.ADMIN)
 
 
@@ -41,7 +41,7 @@ def test_publishing_a_need_matches_it_above_the_threshold_only(people):
     need = published("needs", enterprise, admin)  # about battery thermal runaway
     [match] = rows(Match)
     assert (match.need_id, match.achievement_id) == (need.id, battery.id)
-    assert match.origin == MatchOrigin.ENGINE and match.score >= 30
+    assert match.origin == MatchOrigin.ENGINE and match.score >= 15
     assert match.score_parts and "锂电池" in match.explanation["shared_terms"]
     assert {"bm25", "dense", "dense_title", "dense_keys"} <= set(match.score_parts)  # a listing text's signals
     assert rice.id not in {m.achievement_id for m in rows(Match)}
@@ -103,7 +103,7 @@ def test_flask_match_all_fills_in_missing_matches_without_duplicates(app, runner
     published("achievements", researcher, admin)
     published("needs", enterprise, admin)
     assert rows(Match) == []
-    app.config["MATCH_THRESHOLD"] = 30
+    app.config["MATCH_THRESHOLD"] = 15
     result = runner.invoke(args=["match", "--all"])
     assert result.exit_code == 0 and "1 new matches" in result.output
     assert runner.invoke(args=["match", "--all"]).output.strip().endswith("0 new matches.")

@@ -195,7 +195,8 @@ def engine_hits(kind: ListingKind, text: str, filters: dict, limit: int = SEARCH
     except QueryError as exc:
         raise ValidationError(f"无法检索：{exc}", "q") from exc
     floor = current_app.config["SEARCH_MIN_SEMANTIC_SCORE"]
-    return [h for h in hits if h.shared_terms or h.score >= floor]
+    # a hit sharing any query word (a BM25 signal) stays; one found by meaning alone needs the floor
+    return [h for h in hits if h.signals.get("bm25", 0) > 0 or h.score >= floor]
 
 
 def refresh_before_search(kind: ListingKind) -> None:

@@ -38,8 +38,8 @@ def pair_of(listing, other) -> tuple[Need, Achievement]:
 
 
 def explanation_of(hit) -> dict:
-    """What a broker sees as the reason of a match: the shared terms."""
-    return {"shared_terms": list(hit.shared_terms)}
+    """What a broker sees as the reason of a match: the informative shared terms and the evidence levels."""
+    return {"shared_terms": list(hit.shared_terms), "reasons": dict(getattr(hit, "reasons", {}) or {})}
 
 
 def upsert_match(need: Need, achievement: Achievement, hit) -> tuple[Match, bool]:

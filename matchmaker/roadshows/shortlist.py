@@ -4,11 +4,12 @@ import os
 import re
 
 from flask import current_app
+from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
-from models import (Achievement, DigestLog, ListingStatus, Match, MatchState, Need, RoadshowItem, Roadshow,
-                    RoadshowStatus, Role, User)
+from models import (Achievement, DigestLog, ListingStatus, Match, MatchOrigin, MatchState, Need, RoadshowItem,
+                    Roadshow, RoadshowStatus, Role, User)
 
 from ..clock import platform_now
 from ..exports import write_csv, write_xlsx
@@ -67,13 +68,18 @@ def rank_value(match: Match, week_end: datetime) -> float:
 
 
 def shortlist_matches(week: str, field_code: str | None = None, limit: int = DEFAULT_LIMIT) -> list[Match]:
-    """The week's best open matches not yet presented, ranked by score and freshness."""
+    """The week's best open matches not yet presented, ranked by score and freshness.
+
+    Engine matches below MATCH_THRESHOLD (scored before a recalibration, or rescored lower since) never fill
+    the list; a pair a broker made by hand stays, whatever its score.
+    """
     _, sunday = parse_iso_week(week)
     week_end = datetime.combine(sunday + timedelta(days=1), time.min)
     stmt = (db.select(Match).join(Need, Match.need_id == Need.id)
             .join(Achievement, Match.achievement_id == Achievement.id)
             .filter(Match.state.in_(SHORTLIST_STATES), Match.created_at < week_end,
-                    Need.status == ListingStatus.PUBLISHED, Achievement.status == ListingStatus.PUBLISHED))
+                    Need.status == ListingStatus.PUBLISHED, Achievement.status == ListingStatus.PUBLISHED,
+                    or_(Match.origin == MatchOrigin.BROKER, Match.score >= current_app.config["MATCH_THRESHOLD"])))
     presented = presented_match_ids()
     stmt = stmt.options(contains_eager(Match.need), contains_eager(Match.achievement),
                         selectinload(Match.broker))  # ranking, filtering and the rows read all three

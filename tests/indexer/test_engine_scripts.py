@@ -48,8 +48,9 @@ def test_match_batch_writes_a_ranked_run_and_one_summary_line(judged_set, tmp_pa
     assert len(stdout.strip().splitlines()) == 1 and "matched 2 queries" in stdout
     rows = [line.split("\t") for line in out.read_text().splitlines()]
     by_query = {}
-    for qid, doc, rank, score in rows:
-        by_query.setdefault(qid, []).append((int(rank), doc, float(score)))
+    for qid, doc, rank, fused, score, queued in rows:
+        assert 0 <= float(score) <= 100 and queued in ("0", "1")
+        by_query.setdefault(qid, []).append((int(rank), doc, float(fused)))
     assert [r for r, _, _ in by_query["need-cathode"]] == list(range(1, len(by_query["need-cathode"]) + 1))
     assert len(by_query["need-cathode"]) <= 5
     assert by_query["need-cathode"][0][1] == "cathode" and by_query["need-wheat"][0][1] == "wheat"
@@ -59,7 +60,7 @@ def test_eval_matching_prints_engine_baselines_and_trust_figures(judged_set):
     stdout = run_script("eval_matching.py", "--corpus", judged_set["corpus"], "--queries", judged_set["queries"],
                         "--qrels", judged_set["qrels"], "--team-qrels", judged_set["team"],
                         "--known-items", judged_set["known"], "--cache", "",
-                        "--bootstrap", "--loo", "--calibration")
+                        "--bootstrap", "--loo")
     rows = {line.split()[0]: line.split()[1:] for line in stdout.splitlines()
             if line.split() and line.split()[0] in {"engine", "bm25-words", "bm25-bigrams", "m3e-small"}}
     assert set(rows) == {"engine", "bm25-words", "bm25-bigrams", "m3e-small"}
@@ -70,6 +71,31 @@ def test_eval_matching_prints_engine_baselines_and_trust_figures(judged_set):
     assert "2 judged needs, 3 judgments; 1 known-item queries" in stdout
     assert "dev + team judgments: 2 needs, 4 judgments" in stdout  # the official 3 wins over the team's 0
     assert "bootstrap 95%: engine nDCG@10 in [" in stdout
-    assert "calibration on 4 judged pairs (3 graded >= 1)" in stdout and "refit: bias " in stdout
     loo_line = next(line for line in stdout.splitlines() if line.startswith("leave-one-query-out"))
     assert 0.0 <= float(loo_line.split()[2]) <= 1.0
+
+
+def test_match_batch_title_queries_and_the_queued_column(judged_set, tmp_path):
+    """--query-fields title queries with the title alone; queued is 1 exactly for top-10 pairs at the threshold."""
+    out = tmp_path / "run.tsv"
+    env_threshold = "0"
+    done = subprocess.run([sys.executable, os.path.join(REPO, "scripts", "match_batch.py"), "--corpus",
+                           str(judged_set["corpus"]), "--queries", str(judged_set["queries"]), "--k", "12",
+                           "--out", str(out), "--cache", "", "--query-fields", "title"],
+                          capture_output=True, text=True, timeout=600, cwd=REPO,
+                          env={**os.environ, "MATCHMAKER_MATCH_THRESHOLD": env_threshold})
+    assert done.returncode == 0, done.stderr
+    assert "(title, need-to-achievement)" in done.stdout and "threshold 0" in done.stdout
+    rows = [line.split("\t") for line in out.read_text().splitlines()]
+    assert rows and all(r[5] == ("1" if int(r[2]) <= 10 else "0") for r in rows)  # threshold 0: rank alone
+    assert next(r for r in rows if r[0] == "need-wheat")[1] == "wheat"  # "小麦抗旱品种" alone finds it
+
+
+def test_eval_matching_prints_the_broker_figures(judged_set):
+    stdout = run_script("eval_matching.py", "--corpus", judged_set["corpus"], "--queries", judged_set["queries"],
+                        "--qrels", judged_set["qrels"], "--team-qrels", judged_set["team"],
+                        "--known-items", judged_set["known"], "--cache", "", "--broker")
+    for name in ("need full text", "need title", "achievement -> needs"):
+        assert f"[{name}]" in stdout
+    assert "queue at 15 (top 10): pairs " in stdout and "share0 " in stdout and "no-good queries matched" in stdout
+    assert "reliability (top 20, judged " in stdout and "ECE " in stdout
