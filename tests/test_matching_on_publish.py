@@ -126,3 +126,24 @@ def test_broker_creates_a_match_by_hand_once(app, people, make_user, login_as):
     assert match.origin == MatchOrigin.BROKER and match.broker_id == broker.user.id
     with pytest.raises(Conflict):
         create_manual_match(need, rice, broker.user)
+
+
+def test_a_pair_shows_one_score_whichever_side_was_matched_last(app, people):
+    """Each direction is an estimate of the same chance: the match keeps both and shows the higher one, and the
+    listing's related panel shows that stored score too."""
+    from matchmaker.listings.queries import related_listings
+    from matchmaker.matches.matching import match_listing
+
+    researcher, enterprise, admin = people
+    battery = published("achievements", researcher, admin)
+    need = published("needs", enterprise, admin)
+    [match] = rows(Match)
+    by_side = dict(match.explanation["by_side"])
+    assert set(by_side) == {"needs"}  # the need was published last and matched the achievement
+    match_listing(battery)  # now from the achievement's side
+    [match] = rows(Match)
+    by_side = match.explanation["by_side"]
+    assert set(by_side) == {"needs", "achievements"}
+    assert match.score == max(by_side.values())
+    [(listing, hit)] = [(l, h) for l, h in related_listings(need) if l.id == battery.id]
+    assert hit.score == match.score

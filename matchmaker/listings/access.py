@@ -1,7 +1,7 @@
 """Who may see, edit and review a listing: one place for every page, export and API."""
 from models import ListingStatus, Role
 
-from .taxonomy import field_rows, top_code
+from ..coverage import coverage_clause, covers_listing
 
 
 def is_owner(listing, user) -> bool:
@@ -9,26 +9,23 @@ def is_owner(listing, user) -> bool:
     return bool(user and user.is_authenticated and listing.owner_id == user.id)
 
 
-def covered_fields(user) -> list[str | None]:
-    """Field codes a broker covers; None in the list means every field."""
-    return [c.field_code for c in user.coverage]
-
-
 def can_review(listing, user) -> bool:
-    """Admins review everything; brokers review listings in fields they cover."""
+    """Admins review everything; brokers review listings their coverage includes (field and region)."""
     if not (user and user.is_authenticated):
         return False
     if user.has_role(Role.ADMIN):
         return True
-    if not user.has_role(Role.BROKER):
-        return False
-    codes = set(covered_fields(user))
-    return None in codes or listing.field_code in codes or top_code(listing.field_code) in codes
+    return user.has_role(Role.BROKER) and covers_listing(user, listing)
 
 
 def can_view(listing, user) -> bool:
-    """Published listings are public; others only to their owner and to those who may review them."""
-    return listing.status == ListingStatus.PUBLISHED or is_owner(listing, user) or can_review(listing, user)
+    """Published listings are public; others only to their owner, to admins, and to the brokers who may review
+    them once submitted (a draft stays private to its owner)."""
+    if listing.status == ListingStatus.PUBLISHED or is_owner(listing, user):
+        return True
+    if user and user.is_authenticated and user.has_role(Role.ADMIN):
+        return True
+    return listing.status != ListingStatus.DRAFT and can_review(listing, user)
 
 
 def can_edit(listing, user) -> bool:
@@ -40,10 +37,6 @@ def review_scope(model, user):
     """A WHERE clause limiting ``model`` rows to what ``user`` may review (None: everything)."""
     if user.has_role(Role.ADMIN):
         return None
-    codes = covered_fields(user)
-    if None in codes:
-        return None
-    if not codes:
-        return model.id.is_(None)  # covers nothing: sees nothing
-    children = [r["code"] for r in field_rows() if r["parent_code"] in codes]
-    return model.field_code.in_(set(codes) | set(children))
+    if not user.has_role(Role.BROKER):
+        return model.id.is_(None)  # reviews nothing
+    return coverage_clause(user.coverage, model.field_code, model.region)

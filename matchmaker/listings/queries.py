@@ -5,7 +5,7 @@ from flask import current_app
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
-from models import ListingStatus, Match
+from models import ListingStatus, Match, Need
 
 from ..clock import platform_today
 from ..errors import NotFound
@@ -57,6 +57,19 @@ def review_queue(kind: ListingKind, reviewer, page: int = 1, per_page: int = 20)
     return paginate(stmt, per_page, page)
 
 
+def stored_pair_scores(listing, other_ids: list[int]) -> dict[int, float]:
+    """{other listing id: score} of the stored matches between ``listing`` and those ids (both directions'
+    best estimate, matching.upsert_match), so the panel and the queue show one number for one pair."""
+    if not other_ids:
+        return {}
+    if isinstance(listing, Need):
+        own, other = Match.need_id, Match.achievement_id
+    else:
+        own, other = Match.achievement_id, Match.need_id
+    rows = db.session.execute(db.select(other, Match.score).where(own == listing.id, other.in_(other_ids)))
+    return {other_id: score for other_id, score in rows}
+
+
 def related_listings(listing, limit: int = RELATED_LIMIT) -> list[tuple]:
     """Published listings of the other kind the engine relates to this one, best score first: [(listing, hit)].
 
@@ -72,6 +85,8 @@ def related_listings(listing, limit: int = RELATED_LIMIT) -> list[tuple]:
         log.exception("related %s for %r failed", other.name, listing)
         return []
     floor = current_app.config["SEARCH_MIN_SEMANTIC_SCORE"]
+    stored = stored_pair_scores(listing, [int(h.id) for h in hits])
+    hits = [h._replace(score=max(h.score, stored.get(int(h.id), 0.0))) for h in hits]
     hits = sorted((h for h in hits if h.score >= floor), key=lambda h: (-h.score, -h.fused))
     rows = {o.id: o for o in db.session.scalars(db.select(other.model).where(
         other.model.id.in_([int(h.id) for h in hits]), other.model.status == ListingStatus.PUBLISHED))}

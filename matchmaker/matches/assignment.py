@@ -2,30 +2,23 @@
 from models import BrokerCoverage, Match, MatchEvent, MatchState, Role, User
 
 from ..audit import record_audit
+from ..coverage import rows_covering, sides_of
 from ..errors import Forbidden, ValidationError
 from ..extensions import db
-from ..listings.taxonomy import top_code
 from ..notifications.services import link_to, notify
 
 OPEN_STATES = (MatchState.NEW, MatchState.CONTACTED, MatchState.INTRODUCED, MatchState.ROADSHOW,
                MatchState.NEGOTIATING)
 
 
-def match_scope(match: Match) -> tuple[set[str], set[str]]:
-    """The field codes (with their top-level fields) and regions of both sides of a match."""
-    sides = [s for s in (match.need, match.achievement) if s is not None]
-    fields = {c for s in sides for c in (s.field_code, top_code(s.field_code)) if c}
-    regions = {s.region for s in sides if s.region}
-    return fields, regions
-
-
-def covering_brokers(fields: set[str], regions: set[str]) -> list[User]:
-    """Active brokers with a coverage row matching one of ``fields`` and one of ``regions`` (NULL = any)."""
+def covering_brokers(match: Match) -> list[User]:
+    """Active brokers with a coverage row covering either side of ``match`` (coverage.py has the rule)."""
     cov = BrokerCoverage
+    sides = [rows_covering(cov, s.field_code, s.region) for s in sides_of(match)]
+    if not sides:
+        return []
     stmt = (db.select(User).join(cov, cov.broker_id == User.id)
-            .filter(User.role == Role.BROKER, User.active.is_(True),
-                    db.or_(cov.field_code.is_(None), cov.field_code.in_(fields)),
-                    db.or_(cov.region.is_(None), cov.region.in_(regions)))
+            .filter(User.role == Role.BROKER, User.active.is_(True), db.or_(*sides))
             .distinct())
     return list(db.session.scalars(stmt))
 
@@ -43,7 +36,7 @@ def broker_loads(brokers: list[User]) -> dict[int, int]:
 
 def pick_broker(match: Match) -> User | None:
     """The covering broker with the fewest open matches (lowest id on a tie); None if nobody covers it."""
-    brokers = covering_brokers(*match_scope(match))
+    brokers = covering_brokers(match)
     if not brokers:
         return None
     loads = broker_loads(brokers)

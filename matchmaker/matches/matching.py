@@ -42,14 +42,24 @@ def explanation_of(hit) -> dict:
     return {"shared_terms": list(hit.shared_terms), "reasons": dict(getattr(hit, "reasons", {}) or {})}
 
 
-def upsert_match(need: Need, achievement: Achievement, hit) -> tuple[Match, bool]:
-    """Create the pair's Match, or refresh the score of an existing one; (match, created)."""
+def upsert_match(need: Need, achievement: Achievement, hit, side: str = "needs") -> tuple[Match, bool]:
+    """Create the pair's Match, or refresh the score of an existing one; (match, created).
+
+    ``side`` is the kind whose listing was the query. The two directions are two estimates of the same
+    chance; the pair keeps each side's latest score and shows the higher one (with that side's explanation),
+    so the same pair never reads 34 on one page and 98 on another.
+    """
     match = db.session.scalar(db.select(Match).filter_by(need_id=need.id, achievement_id=achievement.id))
     if match is not None:
-        match.score, match.score_parts, match.explanation = hit.score, dict(hit.signals), explanation_of(hit)
+        by_side = dict((match.explanation or {}).get("by_side") or {})
+        by_side[side] = hit.score
+        if hit.score >= max(by_side.values()):
+            match.score_parts, match.explanation = dict(hit.signals), explanation_of(hit)
+        match.explanation = {**(match.explanation or {}), "by_side": by_side}
+        match.score = max(by_side.values())
         return match, False
     match = Match(need=need, achievement=achievement, score=hit.score, score_parts=dict(hit.signals),
-                  explanation=explanation_of(hit), origin=MatchOrigin.ENGINE)
+                  explanation={**explanation_of(hit), "by_side": {side: hit.score}}, origin=MatchOrigin.ENGINE)
     try:
         with db.session.begin_nested():  # a concurrent publish may have stored the pair already
             db.session.add(match)
@@ -82,7 +92,7 @@ def match_listing(listing) -> list[Match]:
         other = others.get(int(hit.id))
         if other is None:
             continue
-        match, is_new = upsert_match(*pair_of(listing, other), hit)
+        match, is_new = upsert_match(*pair_of(listing, other), hit, kind_of(listing).name)
         kept += 1
         if is_new:
             created.append(match)

@@ -8,7 +8,7 @@ from ..errors import Conflict, Forbidden, InvalidTransition, ValidationError
 from ..extensions import db
 from ..formtools import clean_text
 from ..notifications.services import link_to, notify
-from .assignment import OPEN_STATES, active_brokers, covering_brokers, match_scope
+from .assignment import OPEN_STATES, active_brokers, covering_brokers
 from .services import check_can_advance
 
 S = MatchState
@@ -67,7 +67,7 @@ def brokers_to_tell(match: Match) -> list[User]:
     """The assigned broker; in the shared queue every broker covering the field (all brokers if none does)."""
     if match.broker is not None:
         return [match.broker]
-    return covering_brokers(*match_scope(match)) or active_brokers()
+    return covering_brokers(match) or active_brokers()
 
 
 def tell_brokers(match: Match, kind: str, title: str, body: str) -> None:
