@@ -5,6 +5,7 @@ can be overridden with an environment variable of the same name prefixed by
 ``MATCHMAKER_`` (values are parsed as JSON when they look like JSON), e.g.
 ``MATCHMAKER_SQLALCHEMY_DATABASE_URI=postgresql+psycopg://...``.
 """
+from datetime import timedelta
 import os
 
 BASE_DIR = os.path.abspath(os.path.dirname(__file__))
@@ -43,6 +44,9 @@ class Config:
     TAXONOMY_FILE = os.path.join(BASE_DIR, "models", "data", "tech_fields.json")
 
     # Accounts and security
+    # passwords: at least this long, and this zxcvbn score (0-4; 3 = "safely unguessable" for online attacks)
+    PASSWORD_MIN_LENGTH = 10
+    PASSWORD_MIN_SCORE = 3
     LOGIN_RATE_LIMIT = "10 per minute"
     REGISTER_RATE_LIMIT = "10 per hour"  # registration attempts per IP (the form tells taken e-mails apart)
     RATELIMIT_STORAGE_URI = "memory://"
@@ -52,6 +56,7 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"  # Flask-Login sets none by default
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)  # also the longest a sign-in lasts, checked server-side
     WTF_CSRF_TIME_LIMIT = None
     PER_PAGE = 20
     EXPORT_LIMIT = 5000  # rows in one CSV export

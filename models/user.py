@@ -1,6 +1,7 @@
 """Users, their role, their membership of an organization, and a broker's coverage (fields and regions)."""
 from datetime import datetime
 import secrets
+import time
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -56,8 +57,12 @@ class User(TimestampMixin, Base):
         return False
 
     def get_id(self) -> str:
-        """"<id>:<session token>": what the session and the remember-me cookie hold."""
-        return f"{self.id}:{self.session_token}"
+        """"<id>:<session token>:<sign-in time>": what the session and the remember-me cookie hold (both signed).
+
+        Flask-Login asks for it when a user signs in, so the time is the sign-in's; the user loader refuses
+        it once older than REMEMBER_COOKIE_DURATION, whatever expiry a replayed cookie claims.
+        """
+        return f"{self.id}:{self.session_token}:{int(time.time())}"
 
     def end_sessions(self) -> None:
         """Invalidate every session and remember-me cookie issued so far (caller commits)."""

@@ -49,10 +49,10 @@ def main():
 
         shot("/roadshows/shortlist", "screenshot-shortlist.png")
         shot("/matches/?sort=score", "screenshot-queue.png")
-        first = page.locator("a[href^='/matches/']").filter(has_text=re.compile(r"\S")).first
-        href = first.get_attribute("href") if first.count() else None
-        if href and re.match(r"^/matches/\d+", href):
-            shot(href, "screenshot-match.png")
+        hrefs = [a.get_attribute("href") for a in page.locator("main a[href^='/matches/']").all()]
+        match = next((h for h in hrefs if re.fullmatch(r"/matches/\d+", h or "")), None)
+        if match:
+            shot(match, "screenshot-match.png")
         shot("/needs/", "screenshot-needs.png")
         need = page.locator("#results a[href^='/needs/']").first
         if need.count():

@@ -75,7 +75,7 @@ def test_create_broker_with_coverage(login_as, db, auth):
     page = admin.get("/admin/brokers/new").get_data(as_text=True)
     assert "电子信息" in page and "生物与新医药" in page and "软件" not in page  # top levels only
     response = admin.post("/admin/brokers/new", data={
-        "name": "王经理", "email": "wang@tt.cn", "password": "broker123", "organization_id": center.id,
+        "name": "王经理", "email": "wang@tt.cn", "password": "Broker!Desk2026", "organization_id": center.id,
         "field_codes": ["01", "02"], "regions": ["四川", "重庆"]})
     assert response.status_code == 302 and "role=broker" in response.location
     broker = db.session.scalar(sa.select(User).where(User.email == "wang@tt.cn"))
@@ -83,12 +83,12 @@ def test_create_broker_with_coverage(login_as, db, auth):
     assert sorted((c.field_code, c.region) for c in broker.coverage) == [
         ("01", "四川"), ("01", "重庆"), ("02", "四川"), ("02", "重庆")]
     assert "user.create_broker" in audit_actions(db)
-    assert auth.login("wang@tt.cn", "broker123").status_code == 302
+    assert auth.login("wang@tt.cn", "Broker!Desk2026").status_code == 302
 
 
 def test_broker_without_choices_covers_everything(login_as, db):
     admin = login_as(Role.ADMIN)
-    admin.post("/admin/brokers/new", data={"name": "赵经理", "email": "zhao@tt.cn", "password": "broker123",
+    admin.post("/admin/brokers/new", data={"name": "赵经理", "email": "zhao@tt.cn", "password": "Broker!Desk2026",
                                            "organization_id": "0"})
     coverage = db.session.scalars(sa.select(BrokerCoverage)).all()
     assert [(c.field_code, c.region) for c in coverage] == [(None, None)]
@@ -98,7 +98,7 @@ def test_create_broker_errors_keep_input(login_as, make_user, db):
     seed_fields(db)
     taken = make_user(Role.RESEARCHER)
     admin = login_as(Role.ADMIN)
-    data = {"name": "钱经理", "email": taken.email, "password": "broker123", "phone": "13911112222",
+    data = {"name": "钱经理", "email": taken.email, "password": "Broker!Desk2026", "phone": "13911112222",
             "organization_id": "0", "regions": ["四川"]}
     page = admin.post("/admin/brokers/new", data=data).get_data(as_text=True)
     assert "该邮箱已注册" in page and 'value="钱经理"' in page and 'value="13911112222"' in page

@@ -18,7 +18,7 @@ def bad_check_digit(code: str) -> str:
 
 def form(**overrides) -> dict:
     data = {"role": "researcher", "name": "张三", "email": "zhang@example.cn", "phone": "13800000000",
-            "password": "abc12345", "confirm": "abc12345", "org_choice": "existing",
+            "password": "Tianfu#Lab2026", "confirm": "Tianfu#Lab2026", "org_choice": "existing",
             "organization": "西南交通大学"}
     data.update(overrides)
     return data
@@ -54,12 +54,17 @@ def test_email_is_case_insensitive_for_registration_and_login(client, auth, univ
     client.post("/auth/logout")
     again = client.post("/auth/register", data=form(email="zhang@example.cn"))
     assert "该邮箱已注册" in again.get_data(as_text=True)
-    assert auth.login("ZHANG@example.cn", "abc12345").status_code == 302
+    assert auth.login("ZHANG@example.cn", "Tianfu#Lab2026").status_code == 302
 
 
 @pytest.mark.parametrize("overrides, message", [
     ({"password": "abcdefgh", "confirm": "abcdefgh"}, "密码强度不足"),
     ({"password": "1234567", "confirm": "1234567"}, "密码强度不足"),
+    ({"password": "password1", "confirm": "password1"}, "密码强度不足"),  # under 10 characters
+    ({"password": "12345678ab", "confirm": "12345678ab"}, "密码太容易被猜到"),
+    ({"password": "Passw0rd123", "confirm": "Passw0rd123"}, "密码太容易被猜到"),
+    ({"password": "qwertyuiop1", "confirm": "qwertyuiop1"}, "密码太容易被猜到"),
+    ({"password": "zhang@example.cn1", "confirm": "zhang@example.cn1"}, "密码太容易被猜到"),  # the e-mail
     ({"confirm": "abc99999"}, "两次输入的密码不一致"),
     ({"name": "张" * 61}, "不能超过 60 个字符"),
     ({"email": "not-an-email"}, "请输入有效的电子邮箱地址"),
@@ -214,29 +219,29 @@ def test_signed_in_user_skips_login_and_register(login_as):
 
 def test_create_admin_command(runner, db, auth):
     result = runner.invoke(args=["create-admin", "--email", "Root@Example.cn", "--name", "管理员",
-                                 "--password", "admin1234"])
+                                 "--password", "Root!Admin2026"])
     assert result.exit_code == 0 and "已创建平台管理员" in result.output
     admin = db.session.scalar(sa.select(User).where(User.email == "root@example.cn"))
-    assert admin.role == Role.ADMIN and admin.check_password("admin1234")
+    assert admin.role == Role.ADMIN and admin.check_password("Root!Admin2026")
     again = runner.invoke(args=["create-admin", "--email", "root@example.cn", "--name", "x",
-                                "--password", "other1234"])
+                                "--password", "Other!Admin2026"])
     assert again.exit_code == 0 and "已注册，未做任何修改" in again.output
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
-    assert auth.login("root@example.cn", "admin1234").location.endswith("/dashboard")
+    assert auth.login("root@example.cn", "Root!Admin2026").location.endswith("/dashboard")
 
 
 def test_create_admin_prompts_for_hidden_password_with_confirmation(runner, db):
     result = runner.invoke(args=["create-admin", "--email", "a@example.cn", "--name", "管理员"],
-                           input="secret123\nsecret123\n")
+                           input="Secret!Vault2026\nSecret!Vault2026\n")
     assert result.exit_code == 0, result.output
-    assert "secret123" not in result.output
-    assert db.session.scalar(sa.select(User).where(User.email == "a@example.cn")).check_password("secret123")
+    assert "Secret!Vault2026" not in result.output
+    assert db.session.scalar(sa.select(User).where(User.email == "a@example.cn")).check_password("Secret!Vault2026")
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--email", "bad", "--name", "管理员", "--password", "admin1234"], "有效的电子邮箱"),
+    (["--email", "bad", "--name", "管理员", "--password", "Root!Admin2026"], "有效的电子邮箱"),
     (["--email", "a@example.cn", "--name", "管理员", "--password", "short"], "密码强度不足"),
-    (["--email", "a@example.cn", "--name", " ", "--password", "admin1234"], "请填写姓名"),
+    (["--email", "a@example.cn", "--name", " ", "--password", "Root!Admin2026"], "请填写姓名"),
 ])
 def test_create_admin_validates_input(runner, db, args, message):
     result = runner.invoke(args=["create-admin", *args])
@@ -255,17 +260,17 @@ def test_register_shows_every_problem_at_once(client, db):
 
 def test_change_password(login_as, auth, client, password):
     c = login_as(Role.BROKER)
-    page = c.post("/auth/password", data={"current": "wrong-pass1", "password": "newpass123",
-                                          "confirm": "newpass123"}).get_data(as_text=True)
+    page = c.post("/auth/password", data={"current": "wrong-pass1", "password": "Str0ng!Pass#2026",
+                                          "confirm": "Str0ng!Pass#2026"}).get_data(as_text=True)
     assert "当前密码不正确" in page
     page = c.post("/auth/password", data={"current": password, "password": "short",
                                           "confirm": "short"}).get_data(as_text=True)
     assert "密码强度不足" in page
-    response = c.post("/auth/password", data={"current": password, "password": "newpass123",
-                                              "confirm": "newpass123"})
+    response = c.post("/auth/password", data={"current": password, "password": "Str0ng!Pass#2026",
+                                              "confirm": "Str0ng!Pass#2026"})
     assert response.status_code == 302
     assert auth.login(c.user.email, password).status_code == 200
-    assert auth.login(c.user.email, "newpass123").status_code == 302
+    assert auth.login(c.user.email, "Str0ng!Pass#2026").status_code == 302
 
 
 def test_empty_registration_names_each_missing_field(client):

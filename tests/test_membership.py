@@ -15,8 +15,8 @@ BANNER = "您加入「西南交通大学」的申请正在等待管理员确认"
 
 
 def register(client, **overrides):
-    data = {"role": "researcher", "name": "张三", "email": "zhang@example.cn", "password": "abc12345",
-            "confirm": "abc12345", "org_choice": "existing", "organization": "西南交通大学"}
+    data = {"role": "researcher", "name": "张三", "email": "zhang@example.cn", "password": "Tianfu#Lab2026",
+            "confirm": "Tianfu#Lab2026", "org_choice": "existing", "organization": "西南交通大学"}
     data.update(overrides)
     return client.post("/auth/register", data=data)
 

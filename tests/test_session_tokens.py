@@ -2,7 +2,7 @@
 and remember-me cookies; registration attempts are rate-limited per IP."""
 from models import Role
 
-NEW_PASSWORD = "newpass123"
+NEW_PASSWORD = "Str0ng!Pass#2026"
 
 
 def sign_in(app, email: str, password: str, remember: bool = True):
@@ -76,11 +76,42 @@ def test_a_cookie_holding_the_bare_user_id_signs_nobody_in(app, make_user):
     assert dashboard_status(c) == 302
 
 
+def test_logout_ends_the_session_and_every_saved_cookie(app, make_user, password):
+    """A session cookie copied before logout, or a remember-me cookie replayed after it, signs nobody in."""
+    user = make_user(Role.RESEARCHER)
+    browser = sign_in(app, user.email, password)
+    saved = cookies_of(browser)
+    other_device = sign_in(app, user.email, password)
+    assert browser.post("/auth/logout").status_code == 302
+    for name, value in saved.items():
+        response = client_with(app, name, value).get("/dashboard")
+        assert response.status_code == 302 and "/auth/login" in response.location, name
+    assert dashboard_status(other_device) == 302
+    assert dashboard_status(sign_in(app, user.email, password)) == 200  # the password still works
+
+
+def test_a_sign_in_lasts_at_most_the_remember_duration(app, make_user, password):
+    """The sign-in time travels signed with the cookie; an older one is refused whatever the cookie claims."""
+    from datetime import timedelta
+
+    user = make_user(Role.RESEARCHER)
+    remembered = sign_in(app, user.email, password).get_cookie("remember_token").value
+    assert dashboard_status(client_with(app, "remember_token", remembered)) == 200
+    assert app.config["REMEMBER_COOKIE_DURATION"] <= timedelta(days=30)
+    app.config["REMEMBER_COOKIE_DURATION"] = timedelta(seconds=-1)  # every sign-in is now too old
+    assert dashboard_status(client_with(app, "remember_token", remembered)) == 302
+    c = app.test_client()
+    with c.session_transaction() as sess:
+        sess["_user_id"] = f"{user.id}:{user.session_token}"  # no sign-in time: an older format
+    app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=30)
+    assert dashboard_status(c) == 302
+
+
 def register_from(app, address: str, email: str):
     c = app.test_client()
     c.environ_base["REMOTE_ADDR"] = address
     return c.post("/auth/register", data={"role": "researcher", "name": "张三", "email": email,
-                                          "password": "abc12345", "confirm": "abc12345",
+                                          "password": "Tianfu#Lab2026", "confirm": "Tianfu#Lab2026",
                                           "org_choice": "existing", "organization": "无此机构"})
 
 

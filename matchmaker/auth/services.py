@@ -2,6 +2,8 @@
 import re
 
 import sqlalchemy as sa
+from flask import current_app
+from zxcvbn import zxcvbn
 from email_validator import EmailNotValidError, validate_email
 
 from ..audit import record_audit
@@ -26,10 +28,21 @@ def normalize_email(email: str) -> str:
     return info.normalized.lower()
 
 
-def check_password_strength(password: str) -> None:
-    """At least 8 characters with both letters and digits."""
-    if len(password or "") < 8 or not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
-        raise ValidationError("密码强度不足：至少 8 位，且须同时包含字母和数字。", field="password")
+def check_password_strength(password: str, *personal: str) -> None:
+    """PASSWORD_MIN_LENGTH characters and a zxcvbn score of PASSWORD_MIN_SCORE: common passwords, keyboard
+    walks, sequences, repeats, dates and l33t variants of dictionary words (password1, 12345678a, Passw0rd)
+    score low, as does a password built from the user's own e-mail or name (``personal``)."""
+    password = password or ""
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise ValidationError(f"密码强度不足：至少 {minimum} 位。", field="password")
+    if len(password) > 128:
+        raise ValidationError("密码不能超过 128 个字符。", field="password")
+    inputs = [p for p in personal if p] + [part for p in personal if p for part in re.split(r"[@._-]", p) if part]
+    result = zxcvbn(password, user_inputs=inputs)
+    if result["score"] < current_app.config["PASSWORD_MIN_SCORE"]:
+        raise ValidationError("密码太容易被猜到（常见密码、键盘顺序、重复字符或含个人信息）。"
+                              "请使用更长、无规律的组合，例如几个不相关的词加数字和符号。", field="password")
 
 
 def check_credit_code(code: str) -> None:
@@ -45,7 +58,7 @@ def check_account_fields(email: str, name: str, password: str) -> str:
         raise ValidationError("请填写姓名。", field="name")
     if len(name.strip()) > 60:
         raise ValidationError("姓名不能超过 60 个字符。", field="name")
-    check_password_strength(password)
+    check_password_strength(password, email, name)
     if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email)):
         raise Conflict("该邮箱已注册，请直接登录或更换邮箱。", field="email")
     return email
@@ -158,7 +171,7 @@ def change_password(user: User, current: str, new: str) -> User:
     """Replace ``user``'s password after checking the current one; every other login of the user ends."""
     if not user.check_password(current or ""):
         raise ValidationError("当前密码不正确。", field="current")
-    check_password_strength(new)
+    check_password_strength(new, user.email, user.name)
     user.set_password(new)
     user.end_sessions()
     record_audit(user, "user.change_password", user)

@@ -1,7 +1,8 @@
 """Flask-Login wiring: how a session finds its user and what an anonymous visitor is told."""
 import hmac
+import time
 
-from flask import flash, jsonify, redirect, request, url_for
+from flask import current_app, flash, jsonify, redirect, request, url_for
 
 from ..extensions import db, login_manager
 from models import User
@@ -13,13 +14,16 @@ login_manager.login_message_category = "warning"
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """The active user whose "<id>:<session token>" the session or remember-me cookie holds, or None.
+    """The active user whose "<id>:<session token>:<sign-in time>" the session or remember-me cookie holds, or None.
 
-    A bare id (cookies issued before session tokens) or a token since replaced (password
-    changed, account deactivated) finds nobody, so such a cookie ends up on the login page.
+    An older format, a token since replaced (logout, password changed, account deactivated) or a sign-in
+    older than REMEMBER_COOKIE_DURATION finds nobody, so such a cookie ends up on the login page.
     """
-    ident, _, token = (user_id or "").partition(":")
-    if not ident.isdigit() or not token:
+    ident, token, signed_in_at = ((user_id or "").split(":") + ["", "", ""])[:3]
+    if not (ident.isascii() and ident.isdigit() and signed_in_at.isascii() and signed_in_at.isdigit() and token):
+        return None
+    max_age = current_app.config["REMEMBER_COOKIE_DURATION"]
+    if time.time() - int(signed_in_at) > max_age.total_seconds():
         return None
     user = db.session.get(User, int(ident))
     if user is None or not user.active or not hmac.compare_digest(user.session_token.encode(), token.encode()):

@@ -6,7 +6,7 @@ from . import bp
 from .forms import LoginForm, PasswordChangeForm, RegisterForm
 from .services import authenticate, change_password, organization_directory, register_user
 from ..errors import DomainError
-from ..extensions import limiter
+from ..extensions import db, limiter
 from ..formtools import attach_error, safe_next
 from ..security import public, signed_in
 
@@ -52,9 +52,12 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @signed_in
 def logout():
-    """Sign out (POST only, so a link cannot log anyone out)."""
+    """Sign out (POST only, so a link cannot log anyone out): the session token changes, so no cookie saved
+    before (a copied session, a remember-me cookie, another device) signs anyone in again."""
+    current_user.end_sessions()
+    db.session.commit()
     logout_user()
-    flash("您已安全退出。", "info")
+    flash("您已安全退出，此前在各设备上的登录均已失效。", "info")
     return redirect(url_for("main.index"))
 
 
