@@ -18,6 +18,7 @@ class Config:
     SECRET_KEY = None  # filled with a dev-only value outside production
     SQLALCHEMY_DATABASE_URI = "sqlite:///" + os.path.join(INSTANCE_DIR, "matchmaker.db")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = 15000  # SQLite (WAL mode): how long a writer waits for another one
 
     # Search engine (indexer/)
     SEARCH_BACKEND = "embedded"  # only "embedded" today (indexer.BACKENDS); an Elasticsearch backend plugs in later
@@ -47,7 +48,8 @@ class Config:
     # passwords: at least this long, and this zxcvbn score (0-4; 3 = "safely unguessable" for online attacks)
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_MIN_SCORE = 3
-    LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_RATE_LIMIT = "10 per minute"  # failed logins per address, and per (account, address)
+    LOGIN_ACCOUNT_RATE_LIMIT = "100 per hour"  # failed logins per account from all addresses: the backstop
     REGISTER_RATE_LIMIT = "10 per hour"  # registration attempts per IP (the form tells taken e-mails apart)
     RATELIMIT_STORAGE_URI = "memory://"
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none, so the
@@ -60,6 +62,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     PER_PAGE = 20
     EXPORT_LIMIT = 5000  # rows in one CSV export
+    IMPORT_MAX_ROWS = 100_000  # data rows of one import file
+    IMPORT_MAX_COLUMNS = 100  # cells of one row
+    IMPORT_MAX_UNCOMPRESSED = 64 * 1024 * 1024  # bytes an .xlsx may expand to (decompression bombs)
+    EXPORT_RATE_LIMIT = "10 per minute"  # file exports per user and per address
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # bytes in one request (import uploads); larger ones get 413
     PUBLIC_BASE_URL = "http://localhost:5000"  # absolute links in e-mails
     TIMEZONE = "Asia/Shanghai"  # times are stored in UTC and shown in this zone

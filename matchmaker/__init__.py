@@ -18,6 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     os.makedirs(app.config["INDEX_DIR"], exist_ok=True)
     register_extensions(app)
     register_converters(app)
+    register_security_headers(app)
     register_blueprints(app)
     register_commands(app)
     start_scheduler(app)
@@ -56,6 +57,8 @@ def register_extensions(app: Flask) -> None:
     from .extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    with app.app_context():
+        tune_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"),
                      render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
@@ -63,6 +66,40 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
     bootstrap.init_app(app)
+
+
+# Everything is served from this origin (Bootstrap and ECharts locally, never a CDN); inline style
+# attributes are allowed, scripts only as files, and no page may be framed.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+                           "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Frame-Options": "DENY",
+                    "X-Content-Type-Options": "nosniff", "Referrer-Policy": "strict-origin-when-cross-origin"}
+
+
+def register_security_headers(app: Flask) -> None:
+    """The same security headers on every response (one hook; a view may set its own first)."""
+    @app.after_request
+    def security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+
+def tune_sqlite(engine, busy_timeout_ms: int) -> None:
+    """On SQLite: write-ahead logging, so readers never wait for a writer (a long import, a worker), and a
+    busy timeout, so a writer waits its turn instead of answering "database is locked"."""
+    if engine.dialect.name != "sqlite":
+        return
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def on_connect(connection, _record):
+        cursor = connection.cursor()
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
 
 
 def register_converters(app: Flask) -> None:

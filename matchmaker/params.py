@@ -10,7 +10,10 @@ MAX_PAGE = 10**6
 
 
 class BoundedIntConverter(IntegerConverter):
-    """``<int:...>`` that only matches ids up to MAX_ID, so a larger one is a plain 404."""
+    """``<int:...>`` that only matches ASCII-digit ids up to MAX_ID, so a larger one (or ``%D9%A3``, an
+    Arabic-Indic 3 that Python's int() would read as 3) is a plain 404."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)

@@ -1,7 +1,8 @@
 """Role checks for views: every route states who may reach it."""
 from functools import wraps
 
-from flask import abort
+from flask import abort, current_app
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from models import Role
@@ -44,3 +45,29 @@ def signed_in(view):
     wrapped = login_required(view)
     wrapped.access = ("signed_in",)
     return wrapped
+
+
+def _export_limit() -> str:
+    return current_app.config["EXPORT_RATE_LIMIT"]
+
+
+def _export_user_key() -> str:
+    """Exports count per signed-in user (anonymous visitors: per address, as the second limit does)."""
+    return f"export-user:{current_user.id}" if current_user.is_authenticated else "export-anon:" + get_remote_address()
+
+
+def _export_address_key() -> str:
+    return "export-address:" + get_remote_address()
+
+
+def export_limited(view):
+    """Rate-limit a file export (CSV, XLSX) per user and per address: exports are the costliest reads."""
+    from .extensions import limiter
+
+    access = getattr(view, "access", None)
+    # shared scopes: one count over every export route, not one per route
+    limited = limiter.shared_limit(_export_limit, scope="export-user", key_func=_export_user_key)(
+        limiter.shared_limit(_export_limit, scope="export-address", key_func=_export_address_key)(view))
+    if access is not None:
+        limited.access = access
+    return limited

@@ -299,3 +299,78 @@ def test_an_imported_row_with_a_nul_byte_is_rejected_and_the_rest_kept(app, runn
     result = runner.invoke(args=["import", "achievements", write_csv(tmp_path / "nul.csv", [bad, GOOD[1]])])
     assert "第 2 行 [成果简介] 摘要包含不允许的控制字符" in result.output, result.output
     assert result.output.strip().splitlines()[-1] == "imported 1, rejected 1"
+
+
+def test_an_external_id_is_scoped_to_its_organization(app, runner, tmp_path, db):
+    """CG-2 imported for 电子科技大学 after 四川大学 used it is a new listing of 电子科技大学; 四川大学's stays."""
+    for name in ("四川大学", "电子科技大学"):
+        db.session.add(Organization(name=name, kind=OrgKind.UNIVERSITY, region="四川", verified=True))
+    db.session.commit()
+    path = write_csv(tmp_path / "scu.csv", [GOOD[1]])  # 外部编号 CG-2
+    assert runner.invoke(args=["import", "achievements", path, "--org", "四川大学"]).exit_code == 0
+    [scu] = achievements()
+    other = [list(GOOD[1])]
+    other[0][1], other[0][2] = "电子科大的另一项成果", "编号碰巧相同，但这是电子科技大学自己的成果，内容完全不同。"
+    result = runner.invoke(args=["import", "achievements", write_csv(tmp_path / "uestc.csv", other),
+                                 "--org", "电子科技大学"])
+    assert result.exit_code == 0 and "新增 1 条" in result.output, result.output
+    rows = achievements()
+    assert len(rows) == 2
+    db.session.refresh(scu)
+    assert scu.title == GOOD[1][1] and scu.organization.name == "四川大学" and scu.status == ListingStatus.PUBLISHED
+    assert {r.organization.name for r in rows} == {"四川大学", "电子科技大学"}
+
+
+def test_an_import_that_changes_published_content_sends_it_back_to_review(app, runner, tmp_path):
+    path = write_csv(tmp_path / "batch.csv", GOOD)
+    runner.invoke(args=["import", "achievements", path])
+    changed = [list(r) for r in GOOD]
+    changed[1][2] = "利用热泵低温干化污泥，出泥含水率低于 30%，适用于市政和工业污水处理厂。"
+    changed[0][11] = "钱老师"  # a contact only: stays published, as in the form
+    write_csv(tmp_path / "batch.csv", changed)
+    result = runner.invoke(args=["import", "achievements", path])
+    assert "更新 2 条（其中 1 条内容有变、转入审核）" in result.output, result.output
+    by_title = {r.title: r for r in achievements()}
+    assert by_title[GOOD[1][1]].status == ListingStatus.PENDING
+    assert by_title[GOOD[0][1]].status == ListingStatus.PUBLISHED
+    assert str(by_title[GOOD[1][1]].id) not in get_index("achievements").ids()  # out of the index until approved
+
+
+def test_a_bom_file_with_one_gbk_row_is_refused_with_the_line(app, runner, tmp_path, login_as):
+    buf = io.StringIO()
+    csv.writer(buf).writerows([HEADER] + GOOD[:2])
+    raw = b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+    gbk_row = io.StringIO()
+    csv.writer(gbk_row).writerow(GOOD[2])
+    raw += gbk_row.getvalue().encode("gbk")
+    (tmp_path / "mixed.csv").write_bytes(raw)
+    result = runner.invoke(args=["import", "achievements", str(tmp_path / "mixed.csv")])
+    assert result.exit_code == 1 and "第 4 行不是 UTF-8" in result.output and "Traceback" not in result.output
+    page = login_as(Role.ADMIN).post("/import/", data={"kind": "achievements", "org_id": "0",
+                                                       "file": (io.BytesIO(raw), "mixed.csv")},
+                                     content_type="multipart/form-data")
+    assert page.status_code in (200, 400, 422) and "第 4 行不是 UTF-8" in page.get_data(as_text=True)
+    assert achievements() == []
+
+
+def test_a_small_decompression_bomb_is_refused_before_parsing(app, runner, tmp_path):
+    import zipfile
+
+    app.config["IMPORT_MAX_UNCOMPRESSED"] = 2 * 1024 * 1024
+    book = Workbook()
+    book.active.append(["标题", "成果简介"])
+    path = tmp_path / "bomb.xlsx"
+    book.save(path)
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\0" * (3 * 1024 * 1024))  # 3 MB of zeros: a few KB zipped
+    assert path.stat().st_size < 100_000
+    result = runner.invoke(args=["import", "achievements", str(path)])
+    assert result.exit_code == 1 and "解压后约 3 MB，超过上限 2 MB" in result.output
+    assert achievements() == []
+
+
+def test_rows_beyond_the_limit_are_refused_whole(app, runner, tmp_path):
+    app.config["IMPORT_MAX_ROWS"] = 2
+    result = runner.invoke(args=["import", "achievements", write_csv(tmp_path / "big.csv", GOOD)])
+    assert result.exit_code == 1 and "超过 2 行数据" in result.output
+    assert achievements() == []

@@ -39,6 +39,16 @@ def test_form_error_keeps_every_typed_value(app, login_as):
     assert _db.session.scalar(_db.select(_db.func.count()).select_from(Achievement)) == 0
 
 
+def test_too_many_keywords_are_refused_on_the_form_not_cut(app, login_as):
+    client = login_as(Role.RESEARCHER)
+    keywords = "，".join(f"关键词{n}" for n in range(1000))
+    page = client.post("/achievements/new", data=form_post(achievement_data(keywords=keywords)))
+    body = page.get_data(as_text=True)
+    assert page.status_code == 422 and "关键词最多 20 个，现有 1000 个" in body
+    assert "关键词999" in body  # what was typed stays in the form
+    assert _db.session.scalar(_db.select(_db.func.count()).select_from(Achievement)) == 0
+
+
 def test_create_with_several_ip_items_then_edit_and_submit_through_pages(app, login_as):
     client = login_as(Role.RESEARCHER)
     data = achievement_data(ip_items=[

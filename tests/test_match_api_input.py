@@ -102,3 +102,17 @@ def test_api_times_carry_their_utc_offset(broker, client):
     assert datetime.fromisoformat(body["created_at"]).utcoffset().total_seconds() == 0
     listing = client.get(f"/api/v1/achievements/{match.achievement_id}").get_json()
     assert listing["published_at"].endswith("+00:00")
+
+
+@pytest.mark.parametrize("path", WRITE_ENDPOINTS)
+@pytest.mark.parametrize("data, message", [
+    ('{"body": ' + "[" * 5000 + "]" * 5000 + "}", "嵌套过深"),  # deeper than the parser's stack
+    ('{"body": ' + "[" * 20 + "]" * 20 + "}", "嵌套过深"),
+    ('{"body": "\\ud800", "state": "contacted"}', "无效的 Unicode"),  # a lone surrogate
+    ('{"\\udfff": 1}', "无效的 Unicode"),
+])
+def test_hostile_json_bodies_get_a_400_problem_never_a_500(broker, path, data, message):
+    match = make_match()
+    response = broker.post(f"/api/v1/matches/{match.id}/{path}", data=data, content_type="application/json")
+    assert response.status_code == 400 and message in response.json["message"], response.get_data(as_text=True)
+    assert match.state == S.NEW

@@ -55,17 +55,66 @@ def test_eleventh_failed_login_within_a_minute_gets_429(client, make_user, auth)
     assert auth.login(user.email).status_code == 429  # even the right password waits
 
 
-def test_login_limit_also_applies_per_email_across_addresses(password, app, make_user):
-    user = make_user()
-    for n in range(10):
-        c = app.test_client()
-        c.environ_base["REMOTE_ADDR"] = f"10.0.0.{n}"
-        c.post("/auth/login", data={"email": user.email, "password": "wrong-pass1"})
+def client_at(app, address):
     c = app.test_client()
-    c.environ_base["REMOTE_ADDR"] = "10.0.1.1"
-    assert c.post("/auth/login", data={"email": user.email, "password": "wrong-pass1"}).status_code == 429
-    other = make_user()
-    assert c.post("/auth/login", data={"email": other.email, "password": password}).status_code == 302
+    c.environ_base["REMOTE_ADDR"] = address
+    return c
+
+
+def test_guessing_from_one_address_does_not_lock_the_owner_out(password, app, make_user):
+    user = make_user()
+    attacker = client_at(app, "10.0.0.66")
+    for _ in range(11):
+        attacker.post("/auth/login", data={"email": user.email, "password": "wrong-pass1"})
+    assert attacker.post("/auth/login", data={"email": user.email, "password": password}).status_code == 429
+    owner = client_at(app, "10.0.1.1")
+    assert owner.post("/auth/login", data={"email": user.email, "password": password}).status_code == 302
+
+
+def test_the_slow_per_account_backstop_stops_spread_guessing_and_tells_the_owner(password, app, make_user):
+    from matchmaker.extensions import db
+    from models import Notification, OutboxEmail
+
+    app.config["LOGIN_ACCOUNT_RATE_LIMIT"] = "5 per hour"
+    user = make_user()
+    for n in range(5):
+        client_at(app, f"10.0.0.{n}").post("/auth/login", data={"email": user.email, "password": "wrong-pass1"})
+    def notes():
+        return db.session.scalars(db.select(Notification).filter_by(user_id=user.id, kind="account_security")).all()
+
+    assert notes() == []
+    for n in range(2):  # breached twice: the owner hears once
+        response = client_at(app, f"10.0.2.{n}").post("/auth/login", data={"email": user.email, "password": "x"})
+        assert response.status_code == 429
+    [note] = notes()
+    assert "错误密码" in note.title
+    assert len(db.session.scalars(db.select(OutboxEmail).filter_by(to_addr=user.email)).all()) == 1
+    other = make_user()  # other accounts are not slowed
+    assert client_at(app, "10.0.2.9").post("/auth/login", data={"email": other.email,
+                                                                "password": password}).status_code == 302
+
+
+def test_a_failed_login_costs_a_hash_check_whether_or_not_the_email_exists(app, make_user):
+    """Timing does not tell registered e-mails apart: both paths check a password hash."""
+    import time
+
+    from matchmaker.auth.services import authenticate
+    from matchmaker.errors import ValidationError
+
+    user = make_user(password="Known!Account2026")
+
+    def cost(email):
+        start = time.perf_counter()
+        try:
+            authenticate(email, "wrong-pass1")
+        except ValidationError:
+            pass
+        return time.perf_counter() - start
+
+    cost("nobody@example.cn")  # the first call makes the dummy hash
+    known = min(cost(user.email) for _ in range(3))
+    unknown = min(cost("nobody@example.cn") for _ in range(3))
+    assert unknown > known / 3  # a skipped hash check would be 10x faster or more
 
 
 def test_successful_logins_do_not_count_against_the_limit(password, app, make_user):
@@ -166,3 +215,63 @@ def test_behind_a_proxy_the_forwarded_client_address_is_limited_not_the_proxy(tm
         assert (register_from("198.51.100.2").status_code == 429) is second_client_limited
         _db.session.remove()
         _db.engine.dispose()
+
+
+def test_every_response_carries_the_security_headers(client, login_as):
+    for c, path in ((client, "/"), (client, "/auth/login"), (client, "/static/js/app.js"), (client, "/no/such"),
+                    (login_as(Role.BROKER), "/api/v1/matches")):
+        headers = c.get(path).headers
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"] and "script-src 'self'" in \
+            headers["Content-Security-Policy"], path
+        assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff", path
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin", path
+
+
+def test_templates_hold_no_inline_script_the_policy_would_block():
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[1] / "matchmaker" / "templates"
+    for template in root.rglob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r"\son[a-z]+\s*=", text), template  # onclick=, onchange=, ...
+        for attrs in re.findall(r"<script([^>]*)>", text):
+            assert "src=" in attrs or "application/json" in attrs, template
+
+
+def test_only_ascii_digits_are_ids(app, make_user, client):
+    from listing_data import published
+
+    researcher, admin = make_user(Role.RESEARCHER), make_user(Role.ADMIN)
+    listing = published("achievements", researcher, admin)
+    assert client.get(f"/achievements/{listing.id}").status_code == 200
+    arabic_indic = "".join(chr(0x0660 + int(d)) for d in str(listing.id))  # ٣ for 3
+    assert client.get(f"/achievements/{arabic_indic}").status_code == 404
+    fullwidth = "".join(chr(0xFF10 + int(d)) for d in str(listing.id))
+    assert client.get(f"/achievements/{fullwidth}").status_code == 404
+
+
+def test_exports_are_rate_limited_per_user_and_per_address(app, client, login_as):
+    app.config["EXPORT_RATE_LIMIT"] = "3 per minute"
+    for _ in range(3):
+        assert client.get("/needs/export.csv").status_code == 200
+    response = client.get("/needs/export.csv")
+    assert response.status_code == 429 and "操作过于频繁" in response.get_data(as_text=True)
+    assert client.get("/needs/?q=电池").status_code == 200  # the hall itself is not slowed
+    broker = login_as(Role.BROKER)
+    broker.environ_base["REMOTE_ADDR"] = "10.0.3.1"
+    for _ in range(3):
+        assert broker.get("/achievements/export.csv").status_code == 200
+    broker.environ_base["REMOTE_ADDR"] = "10.0.3.2"  # a new address does not reset the user's count
+    assert broker.get("/stats/funnel.csv").status_code == 429
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
+    from matchmaker.extensions import db
+
+    if db.engine.dialect.name != "sqlite":
+        import pytest
+        pytest.skip("SQLite only")
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar().lower() == "wal"
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == app.config["SQLITE_BUSY_TIMEOUT_MS"]

@@ -33,9 +33,34 @@ def json_object() -> dict:
         body = request.get_json()
     except BadRequest:  # truncated, not JSON at all, or not UTF-8: never read it as an empty body
         raise MalformedBody("请求体不是有效的 JSON") from None
+    except RecursionError:  # nested deeper than the parser's stack
+        raise MalformedBody(f"请求体嵌套过深（最多 {MAX_DEPTH} 层）") from None
     if not isinstance(body, dict):
         raise ValidationError("请求体必须是 JSON 对象")
+    check_json_values(body)
     return body
+
+
+MAX_DEPTH = 16  # nesting of a JSON body; ours are flat objects
+
+
+def check_json_values(value, depth: int = 1) -> None:
+    """400 for a body nested deeper than MAX_DEPTH or holding a string no database can store (a lone UTF-16
+    surrogate such as "\\ud800", which JSON allows and UTF-8 cannot encode)."""
+    if depth > MAX_DEPTH:
+        raise MalformedBody(f"请求体嵌套过深（最多 {MAX_DEPTH} 层）")
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise MalformedBody("请求体含有无效的 Unicode 字符（孤立的代理项）") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_json_values(key, depth)
+            check_json_values(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            check_json_values(item, depth + 1)
 
 
 def match_json(match: Match, full: bool = False) -> dict:

@@ -1,8 +1,11 @@
 """Accounts: registration, authentication and the first admin."""
 import re
+import secrets
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 from email_validator import EmailNotValidError, validate_email
 
@@ -10,7 +13,7 @@ from ..audit import record_audit
 from ..errors import Conflict, DomainError, ValidationError
 from ..extensions import db
 from ..notifications.services import link_to, notify
-from models import REGIONS, Membership, Organization, OrgKind, Role, User, is_valid_credit_code, utcnow
+from models import REGIONS, Membership, Notification, Organization, OrgKind, Role, User, is_valid_credit_code, utcnow
 
 # Which organization kinds a self-registered role may belong to.
 ROLE_ORG_KINDS = {
@@ -155,9 +158,21 @@ def register_user(role: str, name: str, email: str, password: str, phone: str | 
     return user
 
 
+# checked when no account has the e-mail, so a failed login takes as long whether the e-mail exists or not
+_DUMMY_HASH = []
+
+
+def _dummy_check(password: str) -> None:
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(generate_password_hash(secrets.token_hex(16)))
+    check_password_hash(_DUMMY_HASH[0], password)
+
+
 def authenticate(email: str, password: str) -> User:
     """The active user with these credentials (login time recorded); DomainError otherwise."""
     user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == (email or "").strip().lower()))
+    if user is None:
+        _dummy_check(password or "")
     if user is None or not user.check_password(password or ""):
         raise ValidationError("邮箱或密码错误。", field="password")
     if not user.active:
@@ -165,6 +180,22 @@ def authenticate(email: str, password: str) -> User:
     user.last_login_at = utcnow()
     db.session.commit()
     return user
+
+
+def warn_owner_of_guessing(email: str) -> None:
+    """Tell the owner of ``email`` that sign-ins to the account are paused after many wrong passwords (in-app and
+    by mail, at most once an hour); nothing for an unknown e-mail."""
+    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email))
+    if user is None:
+        return
+    recent = db.session.scalar(sa.select(Notification.id).where(
+        Notification.user_id == user.id, Notification.kind == "account_security",
+        Notification.created_at >= utcnow() - timedelta(hours=1)))
+    if recent is None:
+        notify(user, "account_security", "您的账号近期有大量错误密码登录尝试",
+               "为保护账号，平台已暂时放慢该账号的登录（稍后可再试）。如果不是您本人操作，建议修改为更强的密码；"
+               "如有疑问请联系平台管理员。", link_to("auth.password"))
+        db.session.commit()
 
 
 def change_password(user: User, current: str, new: str) -> User:

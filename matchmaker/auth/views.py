@@ -1,10 +1,11 @@
 """Routes of the auth blueprint: login, logout, registration."""
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from . import bp
 from .forms import LoginForm, PasswordChangeForm, RegisterForm
-from .services import authenticate, change_password, organization_directory, register_user
+from .services import warn_owner_of_guessing, authenticate, change_password, organization_directory, register_user
 from ..errors import DomainError
 from ..extensions import db, limiter
 from ..formtools import attach_error, safe_next
@@ -15,8 +16,27 @@ def login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def login_email_key() -> str:
-    return "login-email:" + request.form.get("email", "").strip().lower()
+def login_email() -> str:
+    return request.form.get("email", "").strip().lower()
+
+
+def login_account_address_key() -> str:
+    """Failed logins count per (account, address): guessing from one address cannot lock the owner out
+    when signing in from another."""
+    return f"login-account:{login_email()}|{get_remote_address()}"
+
+
+def login_account_key() -> str:
+    return "login-account:" + login_email()
+
+
+def account_limit() -> str:
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def account_throttled(limit) -> None:
+    """The slow per-account backstop tripped: tell the account's owner (once an hour at most)."""
+    warn_owner_of_guessing(login_email())
 
 
 def register_limit() -> str:
@@ -30,7 +50,9 @@ def failed_login(response) -> bool:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(login_limit, methods=["POST"], deduct_when=failed_login)
-@limiter.limit(login_limit, key_func=login_email_key, methods=["POST"], deduct_when=failed_login)
+@limiter.limit(login_limit, key_func=login_account_address_key, methods=["POST"], deduct_when=failed_login)
+@limiter.limit(account_limit, key_func=login_account_key, methods=["POST"], deduct_when=failed_login,
+               on_breach=account_throttled)
 @public
 def login():
     """Sign in with e-mail and password."""

@@ -48,7 +48,8 @@ def _command(kind_name: str, label: str):
             raise SystemExit(1)
         for error in report.errors:
             click.echo(str(error))
-        click.echo(f"新增 {report.created} 条，更新 {report.updated} 条，未变化 {report.unchanged} 条")
+        click.echo(f"新增 {report.created} 条，更新 {report.updated} 条（其中 {report.to_review} 条内容有变、转入审核），"
+                   f"未变化 {report.unchanged} 条")
         click.echo(report.summary())
 
     return command

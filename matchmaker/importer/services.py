@@ -2,9 +2,11 @@
 
 Imported rows are published at once (an admin import counts as reviewed) and belong to one
 organization chosen by the admin (the platform's own by default), with no owning user.
-A row's natural key is its 外部编号 when given, else (kind, normalised title, organization):
-importing the same file again updates those listings instead of creating duplicates. A CSV export
-carries each listing's stored key as its 外部编号, so a 外部编号 equal to a stored key updates that listing.
+A row's natural key is (organization, 外部编号) when it has one, else (kind, normalised title,
+organization): importing the same file again updates those listings instead of creating duplicates,
+and an import never touches another organization's listings. A CSV export carries each listing's
+stored key as its 外部编号, so a 外部编号 equal to a stored key of the same organization updates that
+listing. A content change through import goes back to review, as an edit in the form does.
 """
 from dataclasses import dataclass, field
 import hashlib
@@ -17,10 +19,10 @@ from ..audit import record_audit
 from ..extensions import db
 from ..listings.columns import COLUMNS, parse_cell
 from ..listings.kinds import ListingKind, get_kind
-from ..listings.services import apply_values
+from ..listings.services import apply_values, content_changes
 from ..listings.validation import InvalidListing, clean_listing
 from ..search_index import sync_listings
-from ..signals import listing_published
+from ..signals import listing_published, listing_unpublished
 from .reader import read_table
 
 PLATFORM_ORG = "技术供需对接平台（成果汇交）"
@@ -41,6 +43,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    to_review: int = 0  # updated listings whose public content changed: back in the review queue
     errors: list = field(default_factory=list)
     listings: list = field(default_factory=list)
 
@@ -73,11 +76,22 @@ def _normal(text: str) -> str:
     return re.sub(r"[\W_]+", "", text)
 
 
-def row_key(kind: ListingKind, cells: dict, org: Organization) -> str:
-    """The dedupe key of a row: its 外部编号, else its normalised title within the organization."""
-    external = str(cells.get("external_id") or "").strip()
-    basis = f"{kind.name}|ext|{external}" if external else f"{kind.name}|{_normal(cells.get('title'))}|{org.name}"
+def _digest(basis: str) -> str:
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:64]
+
+
+def row_key(kind: ListingKind, cells: dict, org: Organization) -> str:
+    """The dedupe key of a row: its 外部编号 within the organization, else its normalised title within it."""
+    external = str(cells.get("external_id") or "").strip()
+    if external:
+        return _digest(f"{kind.name}|ext|{org.id}|{external}")
+    return _digest(f"{kind.name}|{_normal(cells.get('title'))}|{org.name}")
+
+
+def legacy_key(kind: ListingKind, external: str) -> str | None:
+    """The key imports stored for a 外部编号 before it was scoped to the organization (still found, but only
+    among the importing organization's own listings)."""
+    return _digest(f"{kind.name}|ext|{external}") if external else None
 
 
 def _headers(kind: ListingKind) -> dict[str, str]:
@@ -104,13 +118,21 @@ def validate_rows(kind: ListingKind, rows, org: Organization, report: ImportRepo
     return good
 
 
-def existing_listings(kind: ListingKind, good) -> dict:
-    """Row key -> the listing a row updates: stored under that key, or under its 外部编号 itself (an export)."""
-    wanted = {key for _, key, _, _ in good} | {external for *_, external in good if external}
+def existing_listings(kind: ListingKind, good, org: Organization) -> dict:
+    """Row key -> the listing of ``org`` a row updates: stored under that key, under the key older imports
+    stored, or under its 外部编号 itself (an export). Other organizations' listings are never candidates."""
+    legacy = {external: legacy_key(kind, external) for *_, external in good if external}
+    wanted = ({key for _, key, _, _ in good} | {e for *_, e in good if e} | set(legacy.values()))
     found = {x.external_key: x for x in db.session.scalars(
-        db.select(kind.model).where(kind.model.external_key.in_(wanted)))}
-    matches = {key: found.get(key) or found.get(external) for _, key, _, external in good}
+        db.select(kind.model).where(kind.model.external_key.in_(wanted), kind.model.organization_id == org.id))}
+    matches = {key: found.get(key) or found.get(legacy.get(external)) or found.get(external)
+               for _, key, _, external in good}
     return {key: listing for key, listing in matches.items() if listing is not None}
+
+
+def taken_keys(kind: ListingKind, keys) -> set[str]:
+    """Keys of ``keys`` another organization's listing already holds (the column is unique)."""
+    return set(db.session.scalars(db.select(kind.model.external_key).where(kind.model.external_key.in_(keys))))
 
 
 def organization_choices() -> list[tuple[int, str]]:
@@ -132,13 +154,18 @@ def import_rows(kind: ListingKind, rows, org: Organization | None = None, actor=
     org = org or platform_organization()
     report = ImportReport()
     good = validate_rows(kind, rows, org, report)
-    existing = existing_listings(kind, good)
+    existing = existing_listings(kind, good, org)
+    taken = taken_keys(kind, [key for _, key, _, _ in good if key not in existing])
     now = utcnow()
+    resubmitted = []
     for number, key, values, _ in good:
         listing = existing.get(key)
         if listing is None:
-            listing = kind.model(external_key=key, organization=org, status=ListingStatus.PUBLISHED,
-                                 submitted_at=now, published_at=now, index_state=IndexState.PENDING)
+            # a key only another organization's listing holds (a 外部编号 equal to its exported key):
+            # a new listing of this organization, stored without that key
+            listing = kind.model(external_key=None if key in taken else key, organization=org,
+                                 status=ListingStatus.PUBLISHED, submitted_at=now, published_at=now,
+                                 index_state=IndexState.PENDING)
             apply_values(listing, values)
             db.session.add(listing)
             db.session.flush()
@@ -146,6 +173,11 @@ def import_rows(kind: ListingKind, rows, org: Organization | None = None, actor=
             report.created += 1
         elif changed := apply_values(listing, values):
             listing.index_state = IndexState.PENDING
+            if listing.status == ListingStatus.PUBLISHED and content_changes(listing, changed):
+                # changed public content is reviewed again, as an edit in the form is (contacts and terms are not)
+                listing.status, listing.submitted_at, listing.review_note = ListingStatus.PENDING, now, None
+                report.to_review += 1
+                resubmitted.append(listing)
             record_audit(actor, f"{kind.object_type}.import_update", listing, row=number, source=source,
                          fields=changed)
             report.updated += 1
@@ -159,4 +191,6 @@ def import_rows(kind: ListingKind, rows, org: Organization | None = None, actor=
         for listing in report.listings:
             if listing.status == ListingStatus.PUBLISHED:
                 listing_published.send(listing)
+        for listing in resubmitted:
+            listing_unpublished.send(listing)
     return report

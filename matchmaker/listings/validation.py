@@ -139,6 +139,9 @@ def clean_listing(kind: ListingKind, data: dict, today: date | None = None) -> d
 CONTACT_LIMITS = {"contact_name": ("联系人", 60), "contact_phone": ("联系电话", 32), "contact_email": ("联系邮箱", 254)}
 
 
+MAX_TERMS = 20  # keywords or industries of one listing
+
+
 def _text(data: dict, name: str, label: str, max_len: int, errors: dict) -> str | None:
     """clean_text of ``data[name]``; its error goes into ``errors`` (then None)."""
     try:
@@ -149,11 +152,16 @@ def _text(data: dict, name: str, label: str, max_len: int, errors: dict) -> str 
 
 
 def _terms(data: dict, name: str, label: str, errors: dict) -> list[str]:
-    """Keywords or industries: at most 20 terms of at most TERM_MAX characters, no control characters."""
+    """Keywords or industries: at most MAX_TERMS terms of at most TERM_MAX characters, no control characters.
+    More terms are an error the user sees, never a silent cut."""
     try:
-        terms = split_terms(data.get(name))[:20]
+        terms = split_terms(data.get(name))
     except TypeError:  # e.g. a JSON number from the API
-        terms = []
+        errors[name] = f"{label}格式不正确：请用逗号或顿号分隔的文字"
+        return []
+    if len(terms) > MAX_TERMS:
+        errors[name] = f"{label}最多 {MAX_TERMS} 个，现有 {len(terms)} 个，请删减后再保存"
+        return terms
     for term in terms:
         try:
             clean_text(term, name, f"{label}“{term[:10]}”", TERM_MAX)

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..exports import download, write_csv
 from ..errors import DomainError, InvalidTransition, ValidationError
-from ..security import can_see_private, public, role_required, signed_in
+from ..security import can_see_private, export_limited, public, role_required, signed_in
 from . import queries, services
 from .access import can_edit, can_review
 from .columns import export_columns, format_cell
@@ -108,6 +108,7 @@ def register_listing_routes(bp, kind: ListingKind, form_class) -> None:
         return render_template("listings/mine.html", kind=kind, listings=listings, counts=counts)
 
     @bp.route("/export.csv")
+    @export_limited
     @public
     def export():
         """CSV of the current search; contact columns only for brokers and admins."""

@@ -19,6 +19,7 @@ KINDS = {
     "weekly_shortlist": "每周路演推荐清单",
     "listing_review": "发布内容审核结果",
     "membership_request": "机构成员待确认",
+    "account_security": "账号安全提醒",
 }
 TITLE_MAX = 200  # Notification.title and OutboxEmail.subject are String(200)
 

@@ -12,7 +12,7 @@ from ..exports import MIMETYPES, download
 from ..formtools import attach_error, run_and_redirect
 from ..listings.taxonomy import field_choices
 from ..params import id_arg
-from ..security import STAFF, role_required
+from ..security import STAFF, export_limited, role_required
 from .forms import PresentationForm, RoadshowForm, StatusForm
 from .services import (add_item_by_ids, all_roadshows, can_change_roadshow, check_roadshow_owner, create_roadshow,
                        get_roadshow, move_item, record_presentation, remove_item, set_roadshow_status)
@@ -129,6 +129,7 @@ def shortlist():
 
 
 @bp.get("/shortlist/download")
+@export_limited
 @role_required(*STAFF)
 def shortlist_download():
     """Download the shortlist as XLSX or CSV."""

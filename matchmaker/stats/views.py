@@ -4,7 +4,7 @@ from flask import render_template
 from . import bp
 from ..errors import NotFound
 from ..exports import download as download_file, write_csv
-from ..security import STAFF, role_required
+from ..security import STAFF, export_limited, role_required
 from .services import CHARTS
 
 
@@ -16,6 +16,7 @@ def index():
 
 
 @bp.get("/<name>.csv")
+@export_limited
 @role_required(*STAFF)
 def download(name: str):
     chart = CHARTS.get(name)

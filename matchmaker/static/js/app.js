@@ -17,4 +17,14 @@ document.addEventListener("DOMContentLoaded", function () {
       if (!window.confirm(el.getAttribute("data-confirm"))) ev.preventDefault();
     });
   });
+
+  // Selects that submit their form when changed: <select data-autosubmit>.
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (el) {
+    el.addEventListener("change", function () { el.form.submit(); });
+  });
+
+  // A select whose value names the next field: <select data-names-next>.
+  document.querySelectorAll("select[data-names-next]").forEach(function (el) {
+    el.addEventListener("change", function () { el.nextElementSibling.name = el.value; });
+  });
 });
