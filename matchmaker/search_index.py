@@ -65,10 +65,13 @@ def forget_indexes() -> None:
     _state()["indexes"].clear()
 
 
-def sync_listings(listings, snapshot: bool = False) -> bool:
+def sync_listings(listings, snapshot: bool = False, announce: bool = False) -> bool:
     """Upsert published listings and delete the others; mark them SYNCED, or PENDING on failure.
 
-    ``snapshot`` also writes a full snapshot (worth it after a bulk write, not per listing).
+    ``snapshot`` also writes a full snapshot (worth it after a bulk write, not per listing). ``announce``
+    sends listing_published for the published ones (matching) *before* they are marked SYNCED, so a process
+    killed in between leaves them PENDING, and the next resync indexes and matches them again (both are
+    idempotent): every published listing ends up indexed and matched, whatever was interrupted.
     """
     by_kind = {}
     for listing in listings:
@@ -85,6 +88,11 @@ def sync_listings(listings, snapshot: bool = False) -> bool:
                 index.delete(gone)
             if snapshot:
                 index.save()
+            if announce:
+                from .signals import listing_published
+
+                for listing in live:
+                    listing_published.send(listing)
             state = IndexState.SYNCED
         except Exception as error:  # any engine failure: the DB keeps the data, a later resync repairs the index
             log.warning("indexing %d %s failed (%s: %s); marked for re-sync",
@@ -112,7 +120,7 @@ def resync(kind_name: str | None = None, limit: int | None = None) -> tuple[int,
         rows = db.session.scalars(pending).all()
         if not rows:
             continue
-        if sync_listings(rows, snapshot=len(rows) > 50):
+        if sync_listings(rows, snapshot=len(rows) > 50, announce=True):
             repaired += len(rows)
         else:
             failed += len(rows)

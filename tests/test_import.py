@@ -374,3 +374,43 @@ def test_rows_beyond_the_limit_are_refused_whole(app, runner, tmp_path):
     result = runner.invoke(args=["import", "achievements", write_csv(tmp_path / "big.csv", GOOD)])
     assert result.exit_code == 1 and "超过 2 行数据" in result.output
     assert achievements() == []
+
+
+def interrupted_import(runner, tmp_path):
+    """The state a kill -9 after the import's commit leaves: published, index PENDING, never matched."""
+    from models import Match
+
+    runner.invoke(args=["import", "achievements", write_csv(tmp_path / "batch.csv", GOOD)])
+    rows = achievements()
+    for row in rows:
+        row.index_state = IndexState.PENDING
+    _db.session.execute(_db.delete(Match))
+    _db.session.commit()
+    get_index("achievements").delete([str(r.id) for r in rows])
+    return rows
+
+
+@pytest.fixture
+def need_for_sludge(app, make_user):
+    from listing_data import published
+
+    enterprise, admin = make_user(Role.ENTERPRISE), make_user(Role.ADMIN)
+    app.config["MATCH_THRESHOLD"] = 1
+    return published("needs", enterprise, admin, title="市政污泥低温干化处置技术需求",
+                     description="污水处理厂污泥含水率高，需要能耗低、无臭气的污泥低温干化技术和装备。",
+                     keywords="污泥，干化，热泵")
+
+
+@pytest.mark.parametrize("heal", [["reindex", "--pending"], ["import", "achievements"]])
+def test_an_interrupted_import_heals_into_indexed_and_matched(app, runner, tmp_path, need_for_sludge, heal):
+    from models import Match
+
+    rows = interrupted_import(runner, tmp_path)
+    assert _db.session.scalars(_db.select(Match)).all() == []
+    args = heal + ([str(tmp_path / "batch.csv")] if heal[0] == "import" else [])
+    assert runner.invoke(args=args).exit_code == 0
+    assert all(r.index_state == IndexState.SYNCED for r in achievements())
+    assert get_index("achievements").ids() >= {str(r.id) for r in rows}
+    sludge = next(r for r in rows if "污泥" in r.title)
+    assert (need_for_sludge.id, sludge.id) in {(m.need_id, m.achievement_id)
+                                               for m in _db.session.scalars(_db.select(Match))}

@@ -22,7 +22,7 @@ from ..listings.kinds import ListingKind, get_kind
 from ..listings.services import apply_values, content_changes
 from ..listings.validation import InvalidListing, clean_listing
 from ..search_index import sync_listings
-from ..signals import listing_published, listing_unpublished
+from ..signals import listing_unpublished
 from .reader import read_table
 
 PLATFORM_ORG = "技术供需对接平台（成果汇交）"
@@ -183,14 +183,12 @@ def import_rows(kind: ListingKind, rows, org: Organization | None = None, actor=
             report.updated += 1
         else:
             report.unchanged += 1
-            continue
+            if listing.index_state != IndexState.PENDING:
+                continue  # an earlier run interrupted before indexing and matching: finish it now
         report.listings.append(listing)
     db.session.commit()
     if report.listings:
-        sync_listings(report.listings, snapshot=True)
-        for listing in report.listings:
-            if listing.status == ListingStatus.PUBLISHED:
-                listing_published.send(listing)
+        sync_listings(report.listings, snapshot=True, announce=True)  # index, match, then mark SYNCED
         for listing in resubmitted:
             listing_unpublished.send(listing)
     return report
