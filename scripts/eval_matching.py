@@ -16,7 +16,6 @@ the reliability of the 0-100 score, for need full texts, need titles and achieve
 which nothing is tuned on. The score's own fit and its cross-validated calibration: scripts/fit_calibration.py.
 """
 import argparse
-import math
 import os
 import sys
 import tempfile
@@ -46,18 +45,7 @@ DEFAULT_POINT = tuple(DEFAULT_WEIGHTS.get(name, 0.0) for name in SIGNALS)
 WEIGHT_GRID += [DEFAULT_POINT] if DEFAULT_POINT not in WEIGHT_GRID else []
 
 
-def ndcg(ranked, grades, k=10):
-    """nDCG@k with gain 2^g - 1."""
-    dcg = sum((2 ** grades.get(d, 0) - 1) / math.log2(i + 2) for i, d in enumerate(ranked[:k]))
-    ideal = sorted(grades.values(), reverse=True)[:k]
-    idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
-    return dcg / idcg if idcg else 0.0
-
-
-def recall(ranked, grades, min_grade, k=20):
-    """Share of documents graded >= min_grade found in the top k (None when there are none)."""
-    wanted = {d for d, g in grades.items() if g >= min_grade}
-    return len(wanted & set(ranked[:k])) / len(wanted) if wanted else None
+ndcg, recall = heldout_eval.ndcg, heldout_eval.recall  # one definition of each metric
 
 
 def evaluate(run, qrels):

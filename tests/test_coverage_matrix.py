@@ -54,26 +54,18 @@ def broker_with(make_user, rows):
 
 
 @pytest.mark.parametrize("shape", list(SHAPES))
-def test_review_view_and_queue_follow_one_rule(listings, make_user, shape):
+def test_review_view_queue_and_assignment_follow_one_rule(listings, make_user, shape):
+    """Assignment: a broker covers a match when a row covers either side (here the achievement side only)."""
     rows, expected = SHAPES[shape]
     _, made = listings
     broker = broker_with(make_user, rows)
     for name, listing in made.items():
         assert can_review(listing, broker) == (name in expected), (shape, name)
         assert can_view(listing, broker) == (name in expected), (shape, name)  # all pending here
-    queued = {l.id for l in review_queue(get_kind("achievements"), broker, per_page=100).items}
-    assert queued == {made[n].id for n in expected}
-
-
-@pytest.mark.parametrize("shape", list(SHAPES))
-def test_match_assignment_uses_the_same_rule(listings, make_user, shape):
-    """A broker covers a match when a row covers either side (here the achievement side only)."""
-    rows, expected = SHAPES[shape]
-    _, made = listings
-    broker = broker_with(make_user, rows)
-    for name, listing in made.items():
         match = SimpleNamespace(achievement=listing, need=None)  # the two sides are all the rule reads
         assert (broker in covering_brokers(match)) == (name in expected), (shape, name)
+    queued = {l.id for l in review_queue(get_kind("achievements"), broker, per_page=100).items}
+    assert queued == {made[n].id for n in expected}
 
 
 def test_a_region_only_broker_cannot_publish_or_read_elsewhere(app, listings, make_user, login_as):
