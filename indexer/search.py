@@ -66,6 +66,7 @@ class Query:
         self.tvec = vecs.get("title", self.qvec)
         self.kvec = vecs.get("keys")
         self._background = None
+        self._informative = None
 
     def vectors(self):
         """{vector signal: query vector} (dense_keys only for a listing text)."""
@@ -105,11 +106,12 @@ class Query:
         return self._background
 
     def informative(self, index):
-        """{term: weight} of the query's informative words: prior times idf, zero for generic ones."""
-        kw = index.keyword.get("words")
-        if kw is None:
-            return {}
-        return kw.informative_terms(self.keyword["words"][0], self.prior)
+        """{term: weight} of the query's informative words: prior times idf, generic ones left out (computed once:
+        the features and the shared terms of every hit read it)."""
+        if self._informative is None:
+            kw = index.keyword.get("words")
+            self._informative = kw.informative_terms(self.keyword["words"][0], self.prior) if kw is not None else {}
+        return self._informative
 
 
 def candidates(index, query, k, mask):

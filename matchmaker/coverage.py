@@ -57,9 +57,6 @@ def sides_of(match):
     return [s for s in (match.need, match.achievement) if s is not None]
 
 
-def covers_match(user, match) -> bool:
-    """Whether ``user`` covers either side of ``match``."""
-    return any(covers_listing(user, side) for side in sides_of(match))
 
 
 def rows_covering(cov, field_code: str | None, region: str | None):

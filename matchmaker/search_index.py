@@ -65,22 +65,24 @@ def forget_indexes() -> None:
     _state()["indexes"].clear()
 
 
-def sync_listings(listings, snapshot: bool = False, announce: bool = False) -> bool:
+def sync_listings(listings, snapshot: bool = False, announce: bool = False, match_later: bool = False) -> bool:
     """Upsert published listings and delete the others; mark them SYNCED, or PENDING on failure.
 
     ``snapshot`` also writes a full snapshot (worth it after a bulk write, not per listing). ``announce``
     sends listing_published for the published ones (matching) *before* they are marked SYNCED, so a process
     killed in between leaves them PENDING, and the next resync indexes and matches them again (both are
     idempotent): every published listing ends up indexed and matched, whatever was interrupted.
+    ``match_later`` (a search request's heal) marks the published ones UNMATCHED instead: indexed, their
+    matching left to the next resync with announce (the worker, `flask reindex --pending`).
     """
     by_kind = {}
     for listing in listings:
         by_kind.setdefault(kind_of(listing).name, []).append(listing)
     ok = True
     for name, rows in by_kind.items():
+        live = [r for r in rows if r.status == ListingStatus.PUBLISHED]
         try:
             index = get_index(name)
-            live = [r for r in rows if r.status == ListingStatus.PUBLISHED]
             gone = [str(r.id) for r in rows if r.status != ListingStatus.PUBLISHED]
             if live:  # the engine journals each write durably; snapshots come from save()/rebuild
                 index.upsert([listing_document(r) for r in live])
@@ -89,10 +91,7 @@ def sync_listings(listings, snapshot: bool = False, announce: bool = False) -> b
             if snapshot:
                 index.save()
             if announce:
-                from .signals import listing_published
-
-                for listing in live:
-                    listing_published.send(listing)
+                announce_published(live)
             state = IndexState.SYNCED
         except Exception as error:  # any engine failure: the DB keeps the data, a later resync repairs the index
             log.warning("indexing %d %s failed (%s: %s); marked for re-sync",
@@ -101,13 +100,23 @@ def sync_listings(listings, snapshot: bool = False, announce: bool = False) -> b
             _state()["failed_at"] = time.monotonic()
             state, ok = IndexState.PENDING, False
         for r in rows:
-            r.index_state = state
+            r.index_state = IndexState.UNMATCHED if state == IndexState.SYNCED and match_later and r in live else state
     db.session.commit()
     return ok
 
 
-def resync(kind_name: str | None = None, limit: int | None = None) -> tuple[int, int]:
-    """Repair listings still marked PENDING (at most ``limit`` per kind); return (repaired, failed)."""
+def announce_published(listings) -> None:
+    """listing_published for each listing (the matching on publish), inline or on the job queue."""
+    from .signals import listing_published
+
+    for listing in listings:
+        listing_published.send(listing)
+
+
+def resync(kind_name: str | None = None, limit: int | None = None, announce: bool = True) -> tuple[int, int]:
+    """Repair listings still marked PENDING (at most ``limit`` per kind), and with ``announce`` match those a
+    search's heal left UNMATCHED; return (repaired, failed). Without ``announce`` (inside a request) the
+    repaired ones are left UNMATCHED for the next resync that matches."""
     names = [kind_name] if kind_name else list(KINDS)
     repaired = failed = 0
     for name in names:
@@ -118,12 +127,19 @@ def resync(kind_name: str | None = None, limit: int | None = None) -> tuple[int,
         model = KINDS[name].model
         pending = db.select(model).where(model.index_state == IndexState.PENDING).order_by(model.id).limit(limit)
         rows = db.session.scalars(pending).all()
-        if not rows:
-            continue
-        if sync_listings(rows, snapshot=len(rows) > 50, announce=True):
-            repaired += len(rows)
-        else:
-            failed += len(rows)
+        if rows:
+            if sync_listings(rows, snapshot=len(rows) > 50, announce=announce, match_later=not announce):
+                repaired += len(rows)
+            else:
+                failed += len(rows)
+        if announce:
+            unmatched = db.session.scalars(db.select(model).where(model.index_state == IndexState.UNMATCHED)
+                                           .order_by(model.id).limit(limit)).all()
+            announce_published(unmatched)
+            for row in unmatched:
+                row.index_state = IndexState.SYNCED
+            db.session.commit()
+            repaired += len(unmatched)
     return repaired, failed
 
 
@@ -135,7 +151,7 @@ def heal_if_needed(kind_name: str) -> None:
     if db.session.scalar(db.select(model.id).where(model.index_state == IndexState.PENDING).limit(1)):
         # a small batch only: a request must never re-embed a whole failed import (the worker's
         # reindex_pending job and `flask reindex --pending` do the rest)
-        resync(kind_name, limit=HEAL_BATCH)
+        resync(kind_name, limit=HEAL_BATCH, announce=False)
 
 
 def reindex_all(progress: bool = False) -> dict[str, int]:
@@ -149,7 +165,9 @@ def reindex_all(progress: bool = False) -> dict[str, int]:
         started = utcnow()
         get_index(name).rebuild(docs, total=total, progress=progress)
         # rows edited while the rebuild ran may be missing from it: leave those for the next re-sync
-        for fresh, state in ((model.updated_at < started, IndexState.SYNCED),
+        # (rows a search's heal left UNMATCHED keep that state: their matching is still to run)
+        for fresh, state in ((db.and_(model.updated_at < started, model.index_state != IndexState.UNMATCHED),
+                              IndexState.SYNCED),
                              (model.updated_at >= started, IndexState.PENDING)):
             db.session.execute(db.update(model).where(fresh).values(index_state=state, updated_at=model.updated_at))
         db.session.commit()

@@ -10,8 +10,8 @@ sample needs and the unjudged top-10 hits of the dev needs, graded by the team w
 JUDGING_RUBRIC.md; the official grade wins where both exist). --bootstrap and --loo then use that
 larger set.
 
---broker adds what a broker sees on dev + team (scripts/heldout_eval.py): the queue at MATCH_THRESHOLD and
-the reliability of the 0-100 score, for need full texts, need titles and achievements -> needs.
+--broker adds what a broker sees on dev and on the team needs (scripts/heldout_eval.py): the queue at
+MATCH_THRESHOLD and the reliability of the 0-100 score, for need full texts, need titles and achievements -> needs.
 --heldout prints only those figures, plus the reference fusion's, on the frozen held-out set (data/heldout/),
 which nothing is tuned on. The score's own fit and its cross-validated calibration: scripts/fit_calibration.py.
 """
@@ -171,34 +171,51 @@ def read_ids(path):
         return [line.split("\t")[0].strip() for line in f if line.strip() and not line.startswith("#")]
 
 
-def broker_figures(corpus, needs, need_qrels, ach_qrels, label):
-    """heldout_eval's report for need full texts, need titles and achievements -> needs; {set: figures}."""
+def as_run(hits):
+    """{query id: [(doc id, fused, score)]} of run_hits' hits, what heldout_eval reads."""
+    return {q: [(h.id, h.fused, h.score) for h in hs] for q, hs in hits.items()}
+
+
+def broker_figures(corpus, needs, sets):
+    """heldout_eval's report for need full texts, need titles and achievements -> needs, for each
+    (label, need qrels, achievement qrels) of ``sets``, one engine per side for all of them;
+    {label: {kind: figures}}."""
     from config import load_config
 
     config = load_config()
     threshold, top_n = float(config["MATCH_THRESHOLD"]), int(config["MATCH_TOP_N"])
     by_need = {n["id"]: n for n in needs}
     by_ach = {r["id"]: r for r in corpus}
-    out = {}
-    print(f"broker figures on {label} (threshold {threshold:g}, top {top_n}; unjudged pairs count as 0)")
+    out = {label: {} for label, _, _ in sets}
     with tempfile.TemporaryDirectory() as tmp:
         engine = build_engine(corpus, tmp, progress=sys.stderr.isatty())
-        asked = [by_need[q] for q in need_qrels if q in by_need]
-        for name, text_of in (("need full text", need_text), ("need title", lambda n: n["title"])):
-            hits = run_hits(engine, asked, K, text_of)
-            run = {q: [(h.id, h.fused, h.score) for h in hs] for q, hs in hits.items()}
-            out[name] = heldout_eval.print_report(name, run, need_qrels, threshold, top_n)
-            if name == "need full text":
-                out["runs"] = run
-    if ach_qrels:
+        for label, need_qrels, _ in sets:
+            print(f"broker figures on {label} (threshold {threshold:g}, top {top_n}; unjudged pairs count as 0)")
+            asked = [by_need[q] for q in need_qrels if q in by_need]
+            for name, text_of in (("need full text", need_text), ("need title", lambda n: n["title"])):
+                run = as_run(run_hits(engine, asked, K, text_of))
+                out[label][name] = heldout_eval.print_report(name, run, need_qrels, threshold, top_n)
+    if any(ach for _, _, ach in sets):
         with tempfile.TemporaryDirectory() as tmp:
             engine = build_engine(needs, tmp, document=need_document, name="needs")
-            asked = [by_ach[a] for a in ach_qrels if a in by_ach]
-            hits = run_hits(engine, asked, K, achievement_query)
-            run = {q: [(h.id, h.fused, h.score) for h in hs] for q, hs in hits.items()}
-            out["achievement -> needs"] = heldout_eval.print_report("achievement -> needs", run, ach_qrels,
-                                                                    threshold, top_n)
+            for label, _, ach_qrels in sets:
+                if ach_qrels:
+                    print(f"broker figures on {label}, achievement queries")
+                    run = as_run(run_hits(engine, [by_ach[a] for a in ach_qrels if a in by_ach], K,
+                                          achievement_query))
+                    out[label]["achievement -> needs"] = heldout_eval.print_report(
+                        "achievement -> needs", run, ach_qrels, threshold, top_n)
     return out
+
+
+def achievement_qrels(need_qrels):
+    """{achievement: {need: grade}} for the achievements with a grade >= 2 pair: an achievement's judged needs
+    were pooled deep, its other needs count as 0 (unjudged)."""
+    out = {}
+    for q, grades in need_qrels.items():
+        for d, g in grades.items():
+            out.setdefault(d, {})[q] = g
+    return {a: g for a, g in out.items() if any(v >= 2 for v in g.values())}
 
 
 def heldout(corpus, needs):
@@ -207,8 +224,8 @@ def heldout(corpus, needs):
     need_ids, ach_ids = read_ids(os.path.join(HELDOUT, "needs.tsv")), read_ids(os.path.join(HELDOUT, "achievements.tsv"))
     need_qrels = {q: qrels.get(q, {}) for q in need_ids}
     ach_qrels = {a: qrels.get(a, {}) for a in ach_ids}
-    figures = broker_figures(corpus, needs, need_qrels, ach_qrels,
-                             f"the held-out set ({len(need_ids)} needs, {len(ach_ids)} achievement queries)")
+    label = f"the held-out set ({len(need_ids)} needs, {len(ach_ids)} achievement queries)"
+    figures = broker_figures(corpus, needs, [(label, need_qrels, ach_qrels)])[label]
     by_need = {n["id"]: n for n in needs}
     texts = [need_text(by_need[q]) for q in need_ids]
     ids = [r["id"] for r in corpus]
@@ -239,7 +256,7 @@ def main():
                         help="also print leave-one-query-out nDCG@10 with fusion weights chosen from a grid")
     parser.add_argument("--broker", action="store_true",
                         help="also print the broker figures (queue at the threshold, reliability of the score) on "
-                             "dev + team for full texts, titles and achievements -> needs")
+                             "dev and on the team needs, for full texts, titles and achievements -> needs")
     parser.add_argument("--heldout", action="store_true",
                         help="only print the figures of the frozen held-out set (data/heldout/); never tune on it")
     args = parser.parse_args()
@@ -286,13 +303,11 @@ def main():
         print(f"bootstrap 95%: engine nDCG@10 in [{lo:.3f}, {hi:.3f}]; "
               f"gain over minmax fusion {gain:+.3f} in [{glo:+.3f}, {ghi:+.3f}] ({len(trust)} needs resampled)")
     if args.broker:
-        ach_qrels = {}
-        for q, grades in merged.items():
-            for d, g in grades.items():
-                ach_qrels.setdefault(d, {})[q] = g
-        # an achievement's judged needs were pooled deep; its other needs count as 0 (unjudged)
-        broker_figures(corpus, read_jsonl(args.queries), merged,
-                       {a: g for a, g in ach_qrels.items() if any(v >= 2 for v in g.values())}, "dev + team")
+        team_only = {q: g for q, g in merged.items() if q not in qrels}
+        sets = [(label, need_qrels, achievement_qrels(need_qrels)) for label, need_qrels in
+                ((f"dev ({len(qrels)} needs)", {q: merged[q] for q in qrels if q in merged}),
+                 (f"team ({len(team_only)} needs)", team_only))]
+        broker_figures(corpus, read_jsonl(args.queries), [s for s in sets if s[1]])
     if held_out:
         score, weights = held_out
         print(f"leave-one-query-out nDCG@10 {score:.4f} over {len(trust)} needs (weights chosen on the others "

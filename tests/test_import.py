@@ -414,3 +414,18 @@ def test_an_interrupted_import_heals_into_indexed_and_matched(app, runner, tmp_p
     sludge = next(r for r in rows if "污泥" in r.title)
     assert (need_for_sludge.id, sludge.id) in {(m.need_id, m.achievement_id)
                                                for m in _db.session.scalars(_db.select(Match))}
+
+
+def test_a_search_before_the_heal_indexes_and_the_heal_still_matches(app, runner, client, tmp_path, need_for_sludge):
+    """A search that heals an interrupted import first does not run matching in the request, and does not lose it."""
+    from models import Match
+
+    rows = interrupted_import(runner, tmp_path)
+    assert client.get("/achievements/?q=污泥").status_code == 200
+    assert {r.index_state for r in achievements()} == {IndexState.UNMATCHED}
+    assert _db.session.scalars(_db.select(Match)).all() == []  # nothing matched inside the GET
+    assert runner.invoke(args=["reindex", "--pending"]).exit_code == 0
+    sludge = next(r for r in rows if "污泥" in r.title)
+    assert {r.index_state for r in achievements()} == {IndexState.SYNCED}
+    assert (need_for_sludge.id, sludge.id) in {(m.need_id, m.achievement_id)
+                                               for m in _db.session.scalars(_db.select(Match))}

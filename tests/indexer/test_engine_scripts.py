@@ -91,11 +91,15 @@ def test_match_batch_title_queries_and_the_queued_column(judged_set, tmp_path):
     assert next(r for r in rows if r[0] == "need-wheat")[1] == "wheat"  # "小麦抗旱品种" alone finds it
 
 
-def test_eval_matching_prints_the_broker_figures(judged_set):
+def test_eval_matching_prints_the_broker_figures(judged_set, tmp_path):
+    dev, team = tmp_path / "dev-only.tsv", tmp_path / "team-only.tsv"  # a need judged only by the team
+    dev.write_text("need-cathode\tcathode\t3\nneed-cathode\tleadacid\t1\n")
+    team.write_text("need-wheat\twheat\t3\nneed-wheat\tleadacid\t0\n")
     stdout = run_script("eval_matching.py", "--corpus", judged_set["corpus"], "--queries", judged_set["queries"],
-                        "--qrels", judged_set["qrels"], "--team-qrels", judged_set["team"],
+                        "--qrels", dev, "--team-qrels", team,
                         "--known-items", judged_set["known"], "--cache", "", "--broker")
     for name in ("need full text", "need title", "achievement -> needs"):
         assert f"[{name}]" in stdout
     assert "queue at 15 (top 10): pairs " in stdout and "share0 " in stdout and "no-good queries matched" in stdout
     assert "reliability (top 20, judged " in stdout and "ECE " in stdout
+    assert "broker figures on dev (1 needs)" in stdout and "broker figures on team (1 needs)" in stdout
