@@ -65,6 +65,10 @@ class Config:
     IMPORT_MAX_ROWS = 100_000  # data rows of one import file
     IMPORT_MAX_COLUMNS = 100  # cells of one row
     IMPORT_MAX_UNCOMPRESSED = 64 * 1024 * 1024  # bytes an .xlsx may expand to (decompression bombs)
+    IMPORT_BACKGROUND = True  # uploads run as background jobs (a thread, or RQ with JOB_QUEUE=redis)
+    IMPORT_CHUNK_ROWS = 500  # rows validated and staged per transaction
+    IMPORT_INDEX_CHUNK = 200  # published rows indexed and matched per transaction
+    IMPORT_STALE_S = 120  # a job without a heartbeat for this long is taken as dead and resumed by the worker
     EXPORT_RATE_LIMIT = "10 per minute"  # file exports per user and per address
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # bytes in one request (import uploads); larger ones get 413
     PUBLIC_BASE_URL = "http://localhost:5000"  # absolute links in e-mails

@@ -18,6 +18,7 @@ _background = (None, None)  # (pid, scheduler) of the in-process scheduler, once
 PERIODIC_JOBS = {
     "expire_needs": ("matchmaker.jobs.expire_needs", "cron", {"hour": 1}),
     "reindex_pending": ("matchmaker.jobs.reindex_pending", "interval", {"minutes": 10}),
+    "resume_imports": ("matchmaker.importer.services.resume_imports", "interval", {"minutes": 2}),
     "broker_digests": ("matchmaker.notifications.digests.send_broker_digests", "interval", None),
     "saved_search_alerts": ("matchmaker.notifications.saved_searches.run_saved_search_alerts",
                             "interval", {"minutes": 30}),
@@ -57,6 +58,27 @@ def enqueue(path: str, *args):
     return run_job(path, *args)
 
 
+def run_in_background(path: str, *args):
+    """Start ``path(*args)`` away from the request: on RQ (JOB_QUEUE=redis), else in a daemon thread of this
+    process with its own app context (a job that dies with the process is resumed by its own periodic job)."""
+    if current_app.config["JOB_QUEUE"] == "redis":
+        return enqueue(path, *args)
+    import threading
+
+    app = current_app._get_current_object()
+
+    def work():
+        with app.app_context():
+            try:
+                resolve(path)(*args)
+            except Exception:
+                log.exception("background job %s%r failed", path, args)
+
+    thread = threading.Thread(target=work, name=f"job:{path.rpartition('.')[2]}", daemon=True)
+    thread.start()
+    return thread
+
+
 def expire_needs() -> int:
     """Expire needs past their deadline through the listings service; returns how many."""
     from .listings.services import expire_needs as expire
@@ -66,8 +88,10 @@ def expire_needs() -> int:
 
 def reindex_pending() -> int:
     """Bring listings whose index write failed back in step; raise while some still fail (job reports it)."""
-    from .search_index import resync
+    from .search_index import import_running, resync
 
+    if import_running():
+        return 0  # the import indexes and matches its own rows; the next run repairs what it leaves
     repaired, failed = resync()
     if failed:
         raise RuntimeError(f"{failed} listings still cannot be written to the search index")

@@ -143,9 +143,18 @@ def resync(kind_name: str | None = None, limit: int | None = None, announce: boo
     return repaired, failed
 
 
+def import_running() -> bool:
+    """Whether an import job is under way (it indexes and matches its own rows: nobody else should)."""
+    from models import ImportJob
+
+    return db.session.scalar(db.select(ImportJob.id).where(ImportJob.state.in_(ImportJob.ACTIVE)).limit(1)) is not None
+
+
 def heal_if_needed(kind_name: str) -> None:
-    """Cheap check before a search: resync PENDING rows, but not again soon after a failure."""
+    """Cheap check before a search: resync PENDING rows, but not again soon after a failure, nor during an import."""
     if time.monotonic() - _state()["failed_at"] < RETRY_AFTER_FAILURE_S and _state()["failed_at"]:
+        return
+    if import_running():
         return
     model = KINDS[kind_name].model
     if db.session.scalar(db.select(model.id).where(model.index_state == IndexState.PENDING).limit(1)):

@@ -1,7 +1,7 @@
 """The data model, re-exported so Alembic and the app see every table."""
 from .base import Base, utcnow
 from .enums import (
-    CoopMode, ContractType, DeclineReason, IndexState, IPOwnership, IPStatus, IPType,
+    CoopMode, ContractType, DeclineReason, ImportState, IndexState, IPOwnership, IPStatus, IPType,
     ListingStatus, MatchOrigin, MatchState, OrgKind, OutboxStatus, PriceMode, REGIONS,
     Role, RoadshowStatus, TRL_LEVELS, trl_label, trl_stage,
 )
@@ -14,4 +14,5 @@ from .match import Deal, Match, MatchEvent, MatchNote
 from .roadshow import Roadshow, RoadshowItem
 from .notification import Notification, OutboxEmail
 from .audit import AuditLog
+from .import_job import ImportJob, ImportRowError
 from .alert import DigestLog, NotificationPreference, SavedSearch, SavedSearchHit

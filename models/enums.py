@@ -53,12 +53,22 @@ class ListingStatus(LabeledEnum):
     WITHDRAWN = "withdrawn", "已撤回"
     EXPIRED = "expired", "已过期"
     CLOSED = "closed", "已关闭"
+    STAGED = "staged", "导入中"  # a row of an import job not yet published (shown nowhere)
 
 
 class IndexState(LabeledEnum):
     SYNCED = "synced", "已同步"
     PENDING = "pending", "待同步"
     UNMATCHED = "unmatched", "待匹配"  # indexed by a search's heal; the next resync matches it
+
+
+class ImportState(LabeledEnum):
+    QUEUED = "queued", "排队中"
+    READING = "reading", "读取校验中"
+    PUBLISHING = "publishing", "发布中"
+    INDEXING = "indexing", "建立索引与匹配中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
 
 
 class CoopMode(LabeledEnum):

@@ -27,6 +27,8 @@ class ListingMixin(TimestampMixin):
     index_state: Mapped[IndexState] = enum_column(IndexState, default=IndexState.PENDING, index=True)
     # Natural key of an imported row, so re-importing a file creates no duplicates.
     external_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # The import job that last created or updated the listing (STAGED rows are published by it).
+    import_job_id: Mapped[int | None] = mapped_column(index=True)
     submitted_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
 

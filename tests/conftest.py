@@ -21,6 +21,7 @@ def app(tmp_path):
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(tmp_path, "test.db"),
         "INDEX_DIR": os.path.join(tmp_path, "index"),
         "RATELIMIT_STORAGE_URI": "memory://",
+        "IMPORT_BACKGROUND": False,  # uploads run in the request; test_import starts a real background one
         "WTF_CSRF_ENABLED": False,  # CSRF itself is tested with it on, in test_security.py
     })
 

@@ -96,4 +96,6 @@ def test_imported_listings_have_no_owner_to_tell(app, make_user):
     services.submit_listing(listing, admin)
     services.reject_listing(listing, admin, "信息不完整")
     assert listing.status == ListingStatus.REJECTED and listing.owner is None
-    assert stored(Notification) == [] and stored(OutboxEmail) == []
+    # the admin hears that the import finished; about the listing nobody is told
+    assert [n.kind for n in stored(Notification)] == ["import_done"]
+    assert [m.to_addr for m in stored(OutboxEmail)] == [admin.email]

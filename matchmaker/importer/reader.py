@@ -143,13 +143,3 @@ def read_table(kind_name: str, raw: bytes, filename: str) -> list[tuple[int, dic
         if any(v not in (None, "") and str(v).strip() for v in cells.values()):
             out.append((number, cells))
     return out
-
-
-def read_file(kind_name: str, path: str) -> list[tuple[int, dict]]:
-    """read_table for a file on disk; UnreadableFile when it cannot be opened."""
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
-    except OSError as exc:
-        raise UnreadableFile(f"无法读取文件：{exc.strerror or exc}") from exc
-    return read_table(kind_name, raw, path)

@@ -20,7 +20,9 @@ def can_review(listing, user) -> bool:
 
 def can_view(listing, user) -> bool:
     """Published listings are public; others only to their owner, to admins, and to the brokers who may review
-    them once submitted (a draft stays private to its owner)."""
+    them once submitted (a draft stays private to its owner). A staged import row is nobody's yet."""
+    if listing.status == ListingStatus.STAGED:
+        return False
     if listing.status == ListingStatus.PUBLISHED or is_owner(listing, user):
         return True
     if user and user.is_authenticated and user.has_role(Role.ADMIN):
@@ -29,7 +31,9 @@ def can_view(listing, user) -> bool:
 
 
 def can_edit(listing, user) -> bool:
-    """The owner edits and withdraws; admins moderate (and own imported listings)."""
+    """The owner edits and withdraws; admins moderate (and own imported listings), once an import published them."""
+    if listing.status == ListingStatus.STAGED:
+        return False
     return is_owner(listing, user) or bool(user and user.is_authenticated and user.has_role(Role.ADMIN))
 
 

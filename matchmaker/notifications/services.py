@@ -20,6 +20,7 @@ KINDS = {
     "listing_review": "发布内容审核结果",
     "membership_request": "机构成员待确认",
     "account_security": "账号安全提醒",
+    "import_done": "批量导入结果",
 }
 TITLE_MAX = 200  # Notification.title and OutboxEmail.subject are String(200)
 

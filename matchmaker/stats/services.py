@@ -53,7 +53,8 @@ def listings_by_region():
 def listings_by_status():
     """Achievements and needs per lifecycle status."""
     counts = {label: count_by(model, model.status) for label, model in LISTINGS}
-    return ["状态", "成果", "需求"], [[s.label, counts["成果"][s], counts["需求"][s]] for s in ListingStatus]
+    return ["状态", "成果", "需求"], [[s.label, counts["成果"][s], counts["需求"][s]] for s in ListingStatus
+                                    if s != ListingStatus.STAGED]  # unpublished import rows are not listings yet
 
 
 def matches_by_state():
