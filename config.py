@@ -87,6 +87,12 @@ class Config:
     MAIL_RETRY_BASE_SECONDS = 60  # first retry after a minute, then 2, 4, 8 ... minutes
     DIGEST_INTERVAL_HOURS = 24
 
+    # Web server (command one runs gunicorn with matchmaker/serve.py): processes and threads per process
+    WEB_BIND = "127.0.0.1:5000"
+    WEB_WORKERS = 0  # 0: one per CPU core (each holds the model and the indexes in memory)
+    WEB_THREADS = 4  # per worker: requests waiting on the database or the disk overlap
+    WEB_TIMEOUT_S = 60
+
     # Jobs: "inline" runs work in-process; "redis" enqueues on RQ
     JOB_QUEUE = "inline"
     REDIS_URL = "redis://localhost:6379/0"

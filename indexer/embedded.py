@@ -1,4 +1,5 @@
 """The embedded backend: BM25 + faiss vectors in memory, persisted as crash-safe snapshots plus a journal."""
+from collections import OrderedDict
 import json
 import os
 import threading
@@ -21,6 +22,7 @@ BATCH = 256
 # peak RSS from 1.5 to 2.6 GB and search p95 from 42 to 57 ms (indexer/README.md).
 DEFAULT_ANALYZERS = ("words",)
 ON_STALE = ("raise", "reset")
+RESULT_CACHE_SIZE = 512  # recent queries' hits kept until the next write
 COMPACT_JOURNAL_BYTES = 8 << 20  # ~2,500 upserts: a snapshot rewrite costs about as much as replaying them
 
 
@@ -75,6 +77,7 @@ class EmbeddedIndex(SearchIndex):
         self.slot_ids = []  # slot -> id (None when deleted)
         self._alive = None  # cached mask of live slots, dropped on every write
         self._background = None  # (mask it was drawn from, size, slots) of background_slots
+        self._results = OrderedDict()  # (text, limit, filters) -> hits, emptied on every write
         self.slots = {}  # id -> slot
         self.keyword = {s: KeywordIndex() for s in self.schemes}
         self.vectors = VectorIndex(0, self.exact_limit)
@@ -104,6 +107,7 @@ class EmbeddedIndex(SearchIndex):
             self.vectors = type(self.vectors)(len(vec), self.exact_limit)
         self.slot_ids.append(doc_id)
         self._alive = None
+        self._results.clear()
         self.slots[doc_id] = slot
         for scheme, index in self.keyword.items():
             index.add(slot, terms[scheme])
@@ -117,6 +121,7 @@ class EmbeddedIndex(SearchIndex):
             return False
         self.slot_ids[slot] = None
         self._alive = None
+        self._results.clear()
         for index in self.keyword.values():
             index.remove(slot)
         self.filters.remove(slot)
@@ -302,6 +307,16 @@ class EmbeddedIndex(SearchIndex):
             return set(self.slots)
 
     def search(self, text, limit=10, filters=None):
+        """Hits of a query; the same query again before any write (by this process or another) is answered
+        from a small cache: a listing's related panel and repeated typed searches are not ranked again."""
+        key = (text, limit, repr(sorted((filters or {}).items())))
         with self._lock:
             self._sync()
-            return run_search(self, text, limit, filters)
+            if key in self._results:
+                self._results.move_to_end(key)
+                return list(self._results[key])
+            hits = run_search(self, text, limit, filters)
+            self._results[key] = tuple(hits)
+            while len(self._results) > RESULT_CACHE_SIZE:
+                self._results.popitem(last=False)
+            return hits

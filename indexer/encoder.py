@@ -8,6 +8,7 @@ Runtimes (settings "encoder_runtime"):
 - "torch-int8": sentence-transformers with dynamic int8 quantization of the Linear layers.
 """
 import atexit
+import collections
 import functools
 import hashlib
 import importlib.util
@@ -18,6 +19,8 @@ import numpy as np
 
 DEFAULT_MAX_CHARS = 384  # m3e-small sees ~1 token per CJK character; longer text adds cost, not signal
 MAX_SEQ_LENGTH = 256
+QUERY_BATCH = 2  # calls with at most this many texts are queries: their vectors are remembered
+QUERY_CACHE_SIZE = 4096  # texts (2 KB each)
 RUNTIMES = ("onnx", "torch", "torch-int8")
 _PRECISION = {"onnx": "onnx", "torch": "fp32", "torch-int8": "int8"}
 DEFAULT_MODEL_CACHE = os.path.join(os.getcwd(), "instance", "cache", "models")
@@ -103,6 +106,8 @@ class Encoder:
         self.dim = self.model.dim
         self.batch_size = batch_size
         self._lock = threading.Lock()  # one batch at a time: the runtime already uses every core
+        self._recent = collections.OrderedDict()  # text -> vector of recent queries
+        self._recent_lock = threading.Lock()
 
     @property
     def name(self):
@@ -110,12 +115,36 @@ class Encoder:
         return encoder_name(self.model_path, self.runtime)
 
     def encode(self, texts, progress=False):
-        """Encode texts (sorted by length into buckets so padding stays small)."""
+        """Encode texts (sorted by length into buckets so padding stays small). A query's few texts are
+        remembered in memory (QUERY_CACHE_SIZE), so the same typed search or listing is not encoded twice."""
         texts = [(t or " ")[:DEFAULT_MAX_CHARS] for t in texts]
+        if 0 < len(texts) <= QUERY_BATCH:
+            return self._encode_recent(texts)
         cache = _cache_for(self)
         if cache is not None:
             return cache.encode(texts, lambda todo: self._encode(todo, progress))
         return self._encode(texts, progress)
+
+    def _encode_recent(self, texts):
+        with self._recent_lock:
+            todo = [t for t in dict.fromkeys(texts) if t not in self._recent]
+        if todo:
+            cache = _cache_for(self)
+            fresh = cache.encode(todo, lambda rest: self._encode(rest, False)) if cache else self._encode(todo, False)
+            with self._recent_lock:
+                self._recent.update(zip(todo, fresh))
+        with self._recent_lock:
+            out = []
+            for t in texts:
+                vec = self._recent.get(t)
+                if vec is None:  # evicted by another thread meanwhile
+                    vec = self._encode([t], False)[0]
+                self._recent[t] = vec
+                self._recent.move_to_end(t)
+                out.append(vec)
+            while len(self._recent) > QUERY_CACHE_SIZE:
+                self._recent.popitem(last=False)
+        return np.stack(out)
 
     def _encode(self, texts, progress):
         """Encode without the cache."""

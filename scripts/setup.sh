@@ -32,4 +32,5 @@ echo "Demo logins (also in instance/demo-logins.txt):"
 grep '@' instance/demo-logins.txt
 echo
 echo "open http://127.0.0.1:5000"
-exec "$FLASK" run --host 127.0.0.1 --port 5000
+# gunicorn, workers and threads from config.py (WEB_*; matchmaker/serve.py); `flask run` is for development
+exec "$VENV/bin/gunicorn" -c python:matchmaker.serve wsgi:app

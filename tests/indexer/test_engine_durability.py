@@ -143,3 +143,16 @@ def test_the_first_write_makes_a_stamped_snapshot_and_a_bare_journal_is_stale(tm
     reset = open_index("achievements", {"index_dir": str(other), "on_stale": "reset"})
     assert reset.reset_reason and reset.count() == 0
     assert open_index("achievements", {"index_dir": str(other)}).count() == 0
+
+
+def test_a_repeated_query_is_answered_again_after_any_write_here_or_elsewhere(tmp_path, make_index):
+    """Hits are remembered between writes (the related panel, repeated typed searches), never past one."""
+    reader = make_index()
+    first = reader.search(CATHODE_NEED, limit=5)
+    assert reader.search(CATHODE_NEED, limit=5) == first and first[0].id == "cathode"
+    reader.delete(["cathode"])  # a write of this process
+    assert "cathode" not in {h.id for h in reader.search(CATHODE_NEED, limit=5)}
+    writer = open_index("achievements", {"index_dir": str(tmp_path)})  # another process
+    writer.upsert([Document("cathode", {"title": "高镍三元正极材料包覆改性", "body": "锂电池正极材料表面包覆"}, {})])
+    assert reader.search(CATHODE_NEED, limit=5)[0].id == "cathode"
+    assert reader.search(CATHODE_NEED, limit=5, filters={"region": "河南"}) != reader.search(CATHODE_NEED, limit=5)

@@ -67,3 +67,15 @@ def test_model_folders_the_onnx_runtime_would_embed_wrongly_are_refused(tmp_path
     (tmp_path / "1_Pooling" / "config.json").write_text(json.dumps({"pooling_mode_cls_token": True}))
     with pytest.raises(ValueError, match="does not mean-pool"):
         Encoder(str(tmp_path), "onnx", str(tmp_path / "cache"))
+
+
+def test_a_query_remembered_in_memory_is_the_vector_a_batch_computes(encoder):
+    """Short calls (queries) come from the in-memory cache the second time: the same vector, and bounded."""
+    from indexer import encoder as module
+
+    texts = ["市政污泥低温干化", "高镍三元正极材料包覆", "农作物病虫害图像识别"]
+    batch = encoder.encode(texts)  # a batch is never remembered
+    once = np.stack([encoder.encode([t])[0] for t in texts])
+    again = np.stack([encoder.encode([t])[0] for t in texts])
+    assert np.allclose(once, batch, atol=1e-5) and np.array_equal(once, again)
+    assert len(encoder._recent) <= module.QUERY_CACHE_SIZE and set(texts) <= set(encoder._recent)
