@@ -14,5 +14,5 @@ from .match import Deal, Match, MatchEvent, MatchNote
 from .roadshow import Roadshow, RoadshowItem
 from .notification import Notification, OutboxEmail
 from .audit import AuditLog
-from .import_job import ImportJob, ImportRowError
+from .import_job import ImportFile, ImportJob, ImportRowError
 from .alert import DigestLog, NotificationPreference, SavedSearch, SavedSearchHit

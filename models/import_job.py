@@ -2,7 +2,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, enum_column, utcnow
 from .enums import ImportState
@@ -23,7 +23,6 @@ class ImportJob(Base):
     organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organization.id"))
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
     state: Mapped[ImportState] = enum_column(ImportState, default=ImportState.QUEUED, index=True)
-    payload: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))  # the file; dropped once published
     message: Mapped[str | None] = mapped_column(sa.Text)  # why it failed
     rows_total: Mapped[int] = mapped_column(default=0)  # data rows in the file
     rows_read: Mapped[int] = mapped_column(default=0)  # rows validated so far
@@ -61,3 +60,13 @@ class ImportRowError(Base):
     row: Mapped[int]
     column: Mapped[str] = mapped_column(sa.String(60))
     message: Mapped[str] = mapped_column(sa.Text)
+
+
+class ImportFile(Base):
+    """The uploaded file of a job, kept until its rows are published (a resumed job reads it again). A table of
+    its own: SQLite rewrites a whole row on every update, and the job's row is updated after every chunk."""
+
+    __tablename__ = "import_file"
+
+    job_id: Mapped[int] = mapped_column(sa.ForeignKey("import_job.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)

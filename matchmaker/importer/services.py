@@ -21,7 +21,7 @@ import unicodedata
 
 from flask import current_app
 
-from models import (AuditLog, ImportJob, ImportRowError, ImportState, IndexState, ListingStatus, Organization,
+from models import (AuditLog, ImportFile, ImportJob, ImportRowError, ImportState, IndexState, ListingStatus, Organization,
                     OrgKind, User, utcnow)
 
 from ..audit import record_audit
@@ -183,8 +183,11 @@ def create_job(kind_name: str, raw: bytes | None, filename: str, org_id: int | N
     """A QUEUED import job holding the file (its rows belong to ``org_id``, the platform's when 0/None)."""
     org = db.session.get(Organization, org_id) if org_id else platform_organization()
     job = ImportJob(kind=get_kind(kind_name).name, filename=os.path.basename(filename or "")[:255] or "upload",
-                    organization=org, actor_id=getattr(actor, "id", None), payload=raw)
+                    organization=org, actor_id=getattr(actor, "id", None))
     db.session.add(job)
+    db.session.flush()
+    if raw is not None:
+        db.session.add(ImportFile(job_id=job.id, data=raw))
     db.session.commit()
     return job
 
@@ -217,7 +220,7 @@ def run_job(job: ImportJob, rows=None) -> ImportReport:
         db.session.commit()
         try:
             if rows is None:
-                rows = read_table(job.kind, job.payload or b"", job.filename)
+                rows = read_table(job.kind, stored_file(job), job.filename)
             job.rows_total = len(rows)
             updates = stage_rows(job, kind, rows, report)
             publish(job, kind, updates, report)
@@ -230,6 +233,12 @@ def run_job(job: ImportJob, rows=None) -> ImportReport:
         index_job(job, kind, report)
         finish(job, ImportState.DONE)
     return report
+
+
+def stored_file(job: ImportJob) -> bytes:
+    """The bytes of a job's file (empty when it has none: rows handed over by import_rows)."""
+    data = db.session.scalar(db.select(ImportFile.data).where(ImportFile.job_id == job.id))
+    return data or b""
 
 
 def _beat(job: ImportJob) -> None:
@@ -321,7 +330,8 @@ def publish(job: ImportJob, kind: ListingKind, updates: list[tuple], report: Imp
                 listing.import_job_id = job.id  # an earlier run interrupted before indexing and matching: finish it
     job.to_index = db.session.scalar(db.select(db.func.count()).select_from(model).where(
         model.import_job_id == job.id, model.index_state == IndexState.PENDING))
-    job.state, job.payload = ImportState.INDEXING, None
+    job.state = ImportState.INDEXING
+    db.session.execute(db.delete(ImportFile).where(ImportFile.job_id == job.id))  # published: never read again
     _beat(job)
     for listing_id in resubmitted:
         listing_unpublished.send(db.session.get(model, listing_id))
@@ -346,7 +356,8 @@ def index_job(job: ImportJob, kind: ListingKind, report: ImportReport) -> None:
 
 def finish(job: ImportJob, state: ImportState, message: str | None = None) -> None:
     """End a job: its state, why it failed, the file dropped; the admin who started it is told."""
-    job.state, job.message, job.finished_at, job.payload = state, message, utcnow(), None
+    job.state, job.message, job.finished_at = state, message, utcnow()
+    db.session.execute(db.delete(ImportFile).where(ImportFile.job_id == job.id))
     if job.actor_id and (actor := db.session.get(User, job.actor_id)):
         if state == ImportState.DONE:
             title = (f"导入完成：{job.filename}，导入 {job.accepted} 条（新增 {job.created}，更新 {job.updated}），"

@@ -25,7 +25,6 @@ def upgrade():
     sa.Column('organization_id', sa.Integer(), nullable=True),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('state', sa.Enum('queued', 'reading', 'publishing', 'indexing', 'done', 'failed', name='importstate', native_enum=False, length=16), nullable=False),
-    sa.Column('payload', sa.LargeBinary(), nullable=True),
     sa.Column('message', sa.Text(), nullable=True),
     sa.Column('rows_total', sa.Integer(), nullable=False),
     sa.Column('rows_read', sa.Integer(), nullable=False),
@@ -48,6 +47,12 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_import_job_actor_id'), ['actor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_import_job_state'), ['state'], unique=False)
 
+    op.create_table('import_file',
+    sa.Column('job_id', sa.Integer(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['job_id'], ['import_job.id'], name=op.f('fk_import_file_job_id_import_job'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('job_id', name=op.f('pk_import_file'))
+    )
     op.create_table('import_row_error',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('job_id', sa.Integer(), nullable=False),
@@ -85,6 +90,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_import_row_error_job_id'))
 
     op.drop_table('import_row_error')
+    op.drop_table('import_file')
     with op.batch_alter_table('import_job', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_import_job_state'))
         batch_op.drop_index(batch_op.f('ix_import_job_actor_id'))
