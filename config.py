@@ -13,9 +13,10 @@ INSTANCE_DIR = os.path.join(BASE_DIR, "instance")
 
 
 class Config:
-    # "development" or "production"; production refuses to start without SECRET_KEY.
-    ENV_NAME = "development"
-    SECRET_KEY = None  # filled with a dev-only value outside production
+    # "production" refuses to start without SECRET_KEY; "development" uses a known dev-only key; unset (the
+    # default) uses a random key generated once in instance/secret_key, so a forgotten setting is never unsafe
+    ENV_NAME = None
+    SECRET_KEY = None
     SQLALCHEMY_DATABASE_URI = "sqlite:///" + os.path.join(INSTANCE_DIR, "matchmaker.db")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = 15000  # SQLite (WAL mode): how long a writer waits for another one

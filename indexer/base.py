@@ -15,7 +15,7 @@ class Document(NamedTuple):
 
     id: str
     fields: dict
-    filters: dict = {}
+    filters: dict | None = None  # None: no filter values (never a shared mutable default)
 
 
 class Hit(NamedTuple):

@@ -309,13 +309,19 @@ class EmbeddedIndex(SearchIndex):
     def search(self, text, limit=10, filters=None):
         """Hits of a query; the same query again before any write (by this process or another) is answered
         from a small cache: a listing's related panel and repeated typed searches are not ranked again."""
-        key = (text, limit, repr(sorted((filters or {}).items())))
+        key = (text, limit, repr(filters))  # bad input is not hashable or not cached: run_search refuses it
+        try:
+            hash(key)
+        except TypeError:
+            key = None
         with self._lock:
             self._sync()
             if key in self._results:
                 self._results.move_to_end(key)
                 return list(self._results[key])
             hits = run_search(self, text, limit, filters)
+            if key is None:
+                return hits
             self._results[key] = tuple(hits)
             while len(self._results) > RESULT_CACHE_SIZE:
                 self._results.popitem(last=False)

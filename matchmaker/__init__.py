@@ -35,9 +35,35 @@ def check_config(app: Flask) -> None:
         raise RuntimeError(f"MATCHMAKER_TIMEZONE {app.config.get('TIMEZONE')!r} is not a known time zone "
                            "(e.g. Asia/Shanghai)") from None
     if not app.config.get("SECRET_KEY"):
-        if app.config.get("ENV_NAME") == "production":
+        env = app.config.get("ENV_NAME")
+        if env == "production":
             raise RuntimeError("MATCHMAKER_SECRET_KEY must be set in production")
-        app.config["SECRET_KEY"] = "dev-only-insecure-key"
+        if env == "development":
+            app.config["SECRET_KEY"] = "dev-only-insecure-key"
+        else:  # no environment named: never a known key, but a random one kept in instance/ (one node)
+            app.config["SECRET_KEY"] = instance_secret(app.instance_path)
+
+
+def instance_secret(folder: str) -> str:
+    """A random secret stored once in ``folder``/secret_key (mode 0600): the same for every process of this
+    node, created by whichever starts first. Several web nodes must share MATCHMAKER_SECRET_KEY instead."""
+    import secrets
+    import tempfile
+
+    path = os.path.join(folder, "secret_key")
+    os.makedirs(folder, exist_ok=True)
+    if not os.path.exists(path):
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=".secret-")  # mkstemp makes it 0600
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+        try:
+            os.link(temp, path)  # atomic and never overwrites: a process that lost the race reads the winner's
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temp)
+    with open(path, encoding="ascii") as fh:
+        return fh.read().strip()
 
 
 def trust_proxies(app: Flask) -> None:
