@@ -144,10 +144,17 @@ def resync(kind_name: str | None = None, limit: int | None = None, announce: boo
 
 
 def import_running() -> bool:
-    """Whether an import job is under way (it indexes and matches its own rows: nobody else should)."""
-    from models import ImportJob
+    """Whether an import job is under way (it indexes and matches its own rows: nobody else should). A job whose
+    process died (no heartbeat for IMPORT_STALE_S) does not count: its rows are healed like any others."""
+    from datetime import timedelta
 
-    return db.session.scalar(db.select(ImportJob.id).where(ImportJob.state.in_(ImportJob.ACTIVE)).limit(1)) is not None
+    from flask import current_app
+
+    from models import ImportJob, utcnow
+
+    fresh = utcnow() - timedelta(seconds=current_app.config["IMPORT_STALE_S"])
+    return db.session.scalar(db.select(ImportJob.id).where(ImportJob.state.in_(ImportJob.ACTIVE),
+                                                           ImportJob.heartbeat_at >= fresh).limit(1)) is not None
 
 
 def heal_if_needed(kind_name: str) -> None:

@@ -517,3 +517,20 @@ def test_a_job_killed_midway_is_resumed_by_the_worker(app, runner, client, login
     if sludge:
         assert (need_for_sludge.id, sludge[0]) in {(m.need_id, m.achievement_id)
                                                    for m in _db.session.scalars(_db.select(Match))}
+
+
+def test_only_a_live_import_keeps_the_heal_away(app):
+    """Searches and reindex_pending leave a running import's rows to it, but not a dead job's rows forever."""
+    from datetime import datetime
+    from matchmaker.importer.services import create_job
+    from matchmaker.search_index import import_running
+    from models import ImportState, utcnow
+
+    job = create_job("achievements", b"", "x.csv", 0, None)
+    assert not import_running()  # queued, never claimed
+    job.state, job.heartbeat_at = ImportState.READING, utcnow()
+    _db.session.commit()
+    assert import_running()
+    job.heartbeat_at = datetime(2020, 1, 1)  # its process died
+    _db.session.commit()
+    assert not import_running()
