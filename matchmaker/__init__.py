@@ -20,9 +20,23 @@ def create_app(config: dict | None = None) -> Flask:
     register_converters(app)
     register_security_headers(app)
     register_blueprints(app)
+    register_signals()
     register_commands(app)
     start_scheduler(app)
     return app
+
+
+def register_signals() -> None:
+    """Connect the domain signals' receivers here, not as a side effect of importing a package (blinker keeps
+    one connection per receiver, so building several apps connects each once)."""
+    from .matches.matching import on_listing_published
+    from .matches.services import on_listing_unpublished
+    from .notifications.reviews import on_listing_reviewed
+    from .signals import listing_published, listing_reviewed, listing_unpublished
+
+    listing_published.connect(on_listing_published)
+    listing_unpublished.connect(on_listing_unpublished)
+    listing_reviewed.connect(on_listing_reviewed)
 
 
 def check_config(app: Flask) -> None:

@@ -51,3 +51,17 @@ class ListingMixin(TimestampMixin):
     @property
     def is_published(self) -> bool:
         return self.status == ListingStatus.PUBLISHED
+
+    @classmethod
+    def live(cls, today):
+        """The SQL condition of a listing the public sees on ``today`` (a need also needs its deadline ahead)."""
+        return cls.status == ListingStatus.PUBLISHED
+
+    def is_live(self, today) -> bool:
+        """Whether the public sees this listing on ``today``: published (and, for a need, not past its deadline).
+        Expiry is read, not written, here: the daily expire_needs job records it."""
+        return self.status == ListingStatus.PUBLISHED
+
+    def shown_status(self, today) -> ListingStatus:
+        """The status pages show on ``today``: a published need past its deadline reads as expired."""
+        return self.status

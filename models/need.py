@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, enum_column
-from .enums import IPOwnership
+from .enums import IPOwnership, ListingStatus
 from .listing import ListingMixin
 
 
@@ -25,6 +25,18 @@ class Need(ListingMixin, Base):
     is_challenge: Mapped[bool] = mapped_column(default=False)  # 揭榜挂帅
     reward: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))  # 万元
     solver_conditions: Mapped[str | None] = mapped_column(sa.Text)
+
+    @classmethod
+    def live(cls, today):
+        return sa.and_(cls.status == ListingStatus.PUBLISHED, sa.or_(cls.deadline.is_(None), cls.deadline >= today))
+
+    def is_live(self, today) -> bool:
+        return self.status == ListingStatus.PUBLISHED and not (self.deadline and self.deadline < today)
+
+    def shown_status(self, today) -> ListingStatus:
+        if self.status == ListingStatus.PUBLISHED and self.deadline and self.deadline < today:
+            return ListingStatus.EXPIRED
+        return self.status
 
     @property
     def budget_negotiable(self) -> bool:

@@ -311,14 +311,20 @@ def test_an_index_left_by_an_older_engine_is_emptied_and_refilled_from_the_db(ap
     assert indexed_ids("achievements") == {str(a.id) for a in achs}  # the refilled index is current on disk
 
 
-def test_a_need_past_deadline_expires_when_it_is_read(app, make_user, login_as, db):
+def test_a_need_past_deadline_reads_as_expired_without_a_write(app, make_user, login_as, db, runner):
+    """Expiry is a read predicate: the public no longer sees the need, its owner sees 已过期 and may resubmit;
+    the daily job records the expiry."""
     client = login_as(Role.ENTERPRISE)
     need = published("needs", client.user, make_user(Role.ADMIN))
     need.deadline = date.today() - timedelta(days=2)
     db.session.commit()
     assert app.test_client().get(f"/needs/{need.id}").status_code == 404
+    page = client.get(f"/needs/{need.id}").get_data(as_text=True)
+    assert "已过期" in page and 'id="action-submit"' in page and 'id="action-withdraw"' not in page
+    db.session.expire_all()
+    assert need.status == ListingStatus.PUBLISHED  # nothing written by the reads
+    assert runner.invoke(args=["expire-needs"]).exit_code == 0
     assert need.status == ListingStatus.EXPIRED and str(need.id) not in indexed_ids("needs")
-    assert "已过期" in client.get(f"/needs/{need.id}").get_data(as_text=True)
 
 
 def test_a_content_edit_is_a_resubmission_and_needs_what_a_submission_needs(app, make_user, db):

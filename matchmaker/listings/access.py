@@ -1,6 +1,7 @@
 """Who may see, edit and review a listing: one place for every page, export and API."""
 from models import ListingStatus, Role
 
+from ..clock import platform_today
 from ..coverage import coverage_clause, covers_listing
 
 
@@ -23,7 +24,7 @@ def can_view(listing, user) -> bool:
     them once submitted (a draft stays private to its owner). A staged import row is nobody's yet."""
     if listing.status == ListingStatus.STAGED:
         return False
-    if listing.status == ListingStatus.PUBLISHED or is_owner(listing, user):
+    if listing.is_live(platform_today()) or is_owner(listing, user):
         return True
     if user and user.is_authenticated and user.has_role(Role.ADMIN):
         return True

@@ -16,7 +16,6 @@ from .access import can_view, review_scope
 from .documents import query_text
 from .kinds import ListingKind, kind_of
 from .search import refresh_before_search
-from .services import expire_needs
 
 RELATED_LIMIT = 8
 log = logging.getLogger(__name__)
@@ -25,9 +24,6 @@ log = logging.getLogger(__name__)
 def get_listing(kind: ListingKind, listing_id: int, viewer):
     """The listing if ``viewer`` may see it; NotFound otherwise (never reveals that it exists)."""
     listing = db.session.get(kind.model, listing_id)
-    if kind.name == "needs" and listing is not None and listing.is_published and listing.deadline \
-            and listing.deadline < platform_today():
-        expire_needs()  # needs expire by themselves, even before the daily `flask expire-needs`
     if listing is None or not can_view(listing, viewer):
         raise NotFound(f"{kind.label}不存在或尚未发布")
     return listing
@@ -89,5 +85,5 @@ def related_listings(listing, limit: int = RELATED_LIMIT) -> list[tuple]:
     hits = [h._replace(score=max(h.score, stored.get(int(h.id), 0.0))) for h in hits]
     hits = sorted((h for h in hits if h.score >= floor), key=lambda h: (-h.score, -h.fused))
     rows = {o.id: o for o in db.session.scalars(db.select(other.model).where(
-        other.model.id.in_([int(h.id) for h in hits]), other.model.status == ListingStatus.PUBLISHED))}
+        other.model.id.in_([int(h.id) for h in hits]), other.model.live(platform_today())))}
     return [(rows[int(h.id)], h) for h in hits if int(h.id) in rows][:limit]

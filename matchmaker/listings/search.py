@@ -11,14 +11,14 @@ from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from indexer import QueryError
-from models import TRL_LEVELS, CoopMode, ListingStatus
+from models import TRL_LEVELS, CoopMode
 
+from ..clock import platform_today
 from ..errors import ValidationError
 from ..extensions import db
 from ..params import page_arg
 from ..search_index import get_index, heal_if_needed
 from .kinds import ListingKind
-from .services import expire_needs
 from .taxonomy import field_names, top_code
 
 SEARCH_LIMIT = 500
@@ -111,7 +111,7 @@ def _rows(kind: ListingKind, ids: list[int] | None) -> list[Row]:
     else:
         cols = (m.id, m.field_code, m.region, m.coop_modes, m.published_at, m.budget_min, m.budget_max, m.deadline,
                 m.is_challenge)
-    stmt = db.select(*cols).where(m.status == ListingStatus.PUBLISHED)
+    stmt = db.select(*cols).where(m.live(platform_today()))  # a need past its deadline is gone at once
     if ids is not None:
         stmt = stmt.where(m.id.in_(ids))
     rows = []
@@ -200,9 +200,8 @@ def engine_hits(kind: ListingKind, text: str, filters: dict, limit: int = SEARCH
 
 
 def refresh_before_search(kind: ListingKind) -> None:
-    """Cheap upkeep before a search: expire due needs and repair listings still marked PENDING."""
-    if kind.name == "needs":
-        expire_needs()
+    """Cheap upkeep before a search: repair listings still marked PENDING (needs past their deadline are left
+    out by the read itself; the daily expire_needs job records their expiry)."""
     heal_if_needed(kind.name)
 
 

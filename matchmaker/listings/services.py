@@ -146,8 +146,9 @@ def transition_listing(listing, actor, action: str, reason: str | None = None):
         raise Forbidden("只有发布者可以执行此操作")
     if action in REVIEW_ACTIONS and not can_review(listing, actor):
         raise Forbidden("您不负责该技术领域的审核")
-    if listing.status not in sources:
-        raise InvalidTransition(f"“{listing.status.label}”状态下不能执行此操作")
+    shown = listing.shown_status(platform_today())  # a published need past its deadline acts as expired
+    if shown not in sources:
+        raise InvalidTransition(f"“{shown.label}”状态下不能执行此操作")
     reason = (reason or "").strip() or None
     if action in ("request_changes", "reject") and not reason:
         raise ValidationError("请填写原因，发布者会看到它", "reason")
@@ -156,8 +157,8 @@ def transition_listing(listing, actor, action: str, reason: str | None = None):
             raise InvalidTransition(f"{why}，暂不能提交发布")
         clean_listing(kind, listing_values(listing))  # imported or old rows must still be complete
         listing.submitted_at = utcnow()
-    source = listing.status
-    was_published = source == S.PUBLISHED
+    source = shown
+    was_published = listing.status == S.PUBLISHED
     listing.status = target
     if action in REVIEW_ACTIONS:
         listing.review_note = reason

@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from . import bp
+from ..clock import platform_today
 from ..notifications.services import unread_count
 
 # Navigation per role: (label, path). A link appears only once its route exists,
@@ -22,6 +23,12 @@ NAVIGATION = {
     "admin": [("管理后台", "/admin/"), ("审核", "/review/"), ("匹配队列", "/matches/"),
               ("路演", "/roadshows/"), ("统计", "/stats/")] + BROWSE,
 }
+
+
+@bp.app_template_global()
+def shown_status(listing):
+    """The status a page shows for a listing today (a published need past its deadline reads as expired)."""
+    return listing.shown_status(platform_today())
 
 
 @bp.app_template_global()

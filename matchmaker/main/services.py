@@ -1,6 +1,7 @@
 """Figures for the home page and the per-role dashboards (read-only)."""
 import sqlalchemy as sa
 
+from ..clock import platform_today
 from ..extensions import db
 from ..matches.assignment import OPEN_STATES as OPEN_MATCH_STATES
 from ..matches.owners import count_open_owner_matches
@@ -16,8 +17,8 @@ def count(model, *where) -> int:
 def platform_figures() -> dict:
     """Public figures shown on the home page."""
     return {
-        "achievements": count(Achievement, Achievement.status == ListingStatus.PUBLISHED),
-        "needs": count(Need, Need.status == ListingStatus.PUBLISHED),
+        "achievements": count(Achievement, Achievement.live(platform_today())),
+        "needs": count(Need, Need.live(platform_today())),
         "organizations": count(Organization, Organization.verified.is_(True)),
         "deals": count(Match, Match.state == MatchState.DEAL),
     }

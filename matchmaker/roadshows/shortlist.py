@@ -8,10 +8,10 @@ from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
-from models import (Achievement, DigestLog, ListingStatus, Match, MatchOrigin, MatchState, Need, RoadshowItem,
+from models import (Achievement, DigestLog, Match, MatchOrigin, MatchState, Need, RoadshowItem,
                     Roadshow, RoadshowStatus, Role, User)
 
-from ..clock import platform_now
+from ..clock import platform_now, platform_today
 from ..exports import write_csv, write_xlsx
 from ..extensions import db
 from ..listings.taxonomy import field_label, top_code
@@ -78,7 +78,7 @@ def shortlist_matches(week: str, field_code: str | None = None, limit: int = DEF
     stmt = (db.select(Match).join(Need, Match.need_id == Need.id)
             .join(Achievement, Match.achievement_id == Achievement.id)
             .filter(Match.state.in_(SHORTLIST_STATES), Match.created_at < week_end,
-                    Need.status == ListingStatus.PUBLISHED, Achievement.status == ListingStatus.PUBLISHED,
+                    Need.live(platform_today()), Achievement.live(platform_today()),
                     or_(Match.origin == MatchOrigin.BROKER, Match.score >= current_app.config["MATCH_THRESHOLD"])))
     presented = presented_match_ids()
     stmt = stmt.options(contains_eager(Match.need), contains_eager(Match.achievement),
