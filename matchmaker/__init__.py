@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
 def register_signals() -> None:
     """Connect the domain signals' receivers here, not as a side effect of importing a package (blinker keeps
     one connection per receiver, so building several apps connects each once)."""
+    from .listings import sync
     from .matches.matching import on_listing_published
     from .matches.services import on_listing_unpublished
     from .notifications.reviews import on_listing_reviewed
@@ -37,6 +38,7 @@ def register_signals() -> None:
     listing_published.connect(on_listing_published)
     listing_unpublished.connect(on_listing_unpublished)
     listing_reviewed.connect(on_listing_reviewed)
+    sync.register()
 
 
 def check_config(app: Flask) -> None:

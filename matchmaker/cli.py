@@ -6,7 +6,7 @@ from tqdm import tqdm
 
 from .demo import CORPUS_FILE, NEEDS_FILE, seed_demo
 from .errors import DomainError
-from .taxonomy import load_taxonomy
+from .taxonomy_loader import load_taxonomy
 
 taxonomy_cli = AppGroup("taxonomy", help="Technical-field taxonomy (技术领域分类).")
 

@@ -17,7 +17,7 @@ _background = (None, None)  # (pid, scheduler) of the in-process scheduler, once
 # order, so the mail queued by the others is flushed at the end.
 PERIODIC_JOBS = {
     "expire_needs": ("matchmaker.jobs.expire_needs", "cron", {"hour": 1}),
-    "reindex_pending": ("matchmaker.jobs.reindex_pending", "interval", {"minutes": 10}),
+    "reindex_pending": ("matchmaker.jobs.reindex_pending", "interval", {"minutes": 1}),
     "resume_imports": ("matchmaker.importer.services.resume_imports", "interval", {"minutes": 2}),
     "broker_digests": ("matchmaker.notifications.digests.send_broker_digests", "interval", None),
     "saved_search_alerts": ("matchmaker.notifications.saved_searches.run_saved_search_alerts",
@@ -88,7 +88,7 @@ def expire_needs() -> int:
 
 def reindex_pending() -> int:
     """Bring listings whose index write failed back in step; raise while some still fail (job reports it)."""
-    from .search_index import import_running, resync
+    from .listings.index import import_running, resync
 
     if import_running():
         return 0  # the import indexes and matches its own rows; the next run repairs what it leaves

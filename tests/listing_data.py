@@ -64,6 +64,6 @@ def published(kind_name: str, owner, admin, **changes):
 
 def indexed_ids(kind_name: str) -> set[str]:
     """Ids currently in the engine index of a kind."""
-    from matchmaker.search_index import get_index
+    from matchmaker.listings.index import get_index
 
     return get_index(kind_name).ids()

@@ -64,7 +64,7 @@ def test_redis_mode_queues_matching_until_a_worker_runs_it(app, redis_url):
 
     app.config.update(JOB_QUEUE="redis", REDIS_URL=redis_url, MATCH_THRESHOLD=0)
     need, ach = make_need(), make_achievement()
-    from matchmaker.search_index import sync_listings
+    from matchmaker.listings.index import sync_listings
 
     sync_listings([need, ach])
     enqueue("matchmaker.matches.matching.match_listing_by_id", "needs", need.id)

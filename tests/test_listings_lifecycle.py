@@ -8,7 +8,7 @@ from matchmaker.errors import Forbidden, InvalidTransition, ValidationError
 from matchmaker.listings import queries, services
 from matchmaker.listings.kinds import ACHIEVEMENTS, NEEDS
 from matchmaker.listings.validation import InvalidListing, normalize_patent_number
-from matchmaker.search_index import forget_indexes, get_index, resync
+from matchmaker.listings.index import forget_indexes, get_index, resync
 from models import AuditLog, BrokerCoverage, IndexState, ListingStatus, Role, TechField, read_taxonomy_file
 
 from listing_data import achievement_data, indexed_ids, need_data, published

@@ -3,7 +3,7 @@ import json
 
 import sqlalchemy as sa
 
-from matchmaker.taxonomy import load_taxonomy
+from matchmaker.taxonomy_loader import load_taxonomy
 from models import BrokerCoverage, Role, TechField, read_taxonomy_file
 
 

@@ -1,7 +1,6 @@
-"""Routes of the achievements blueprint: the shared listing routes for 科技成果."""
-from . import bp
-from .forms import AchievementForm
+"""The achievements routes: the shared listing routes for this kind."""
 from ..listings.kinds import ACHIEVEMENTS
 from ..listings.views import register_listing_routes
+from . import bp
 
-register_listing_routes(bp, ACHIEVEMENTS, AchievementForm)
+register_listing_routes(bp, ACHIEVEMENTS)

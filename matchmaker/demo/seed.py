@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from models import Achievement, Need, OrgKind, Role, utcnow
 
 from ..extensions import db
-from ..taxonomy import ensure_taxonomy
+from ..taxonomy_loader import ensure_taxonomy
 from .csl import build_achievement, field_for, read_corpus, select_records
 from .needs import build_need, read_needs
 from .people import ORGANIZATIONS, DemoLogin, ensure_organizations, ensure_users

@@ -27,12 +27,13 @@ from models import (AuditLog, ImportFile, ImportJob, ImportRowError, ImportState
 from ..audit import record_audit
 from ..extensions import db
 from ..jobs import run_in_background
-from ..listings.columns import COLUMNS, parse_cell
+from ..listings.columns import parse_cell
 from ..listings.kinds import ListingKind, get_kind
 from ..listings.services import apply_values, content_changes
 from ..listings.validation import InvalidListing, clean_listing
 from ..notifications.services import link_to, notify
-from ..search_index import get_index, sync_listings
+from ..listings.index import get_index, sync_listings
+from ..listings.sync import indexed_by_caller
 from ..signals import listing_unpublished
 from .reader import UnreadableFile, check_xlsx_size, decode_csv, map_headers, read_table
 
@@ -108,7 +109,7 @@ def legacy_key(kind: ListingKind, external: str) -> str | None:
 
 
 def _headers(kind: ListingKind) -> dict[str, str]:
-    return {c.name: c.header for c in COLUMNS[kind.name]}
+    return {c.name: c.header for c in kind.columns()}
 
 
 def validate_rows(kind: ListingKind, rows, org: Organization, report: ImportReport,
@@ -223,7 +224,8 @@ def run_job(job: ImportJob, rows=None) -> ImportReport:
                 rows = read_table(job.kind, stored_file(job), job.filename)
             job.rows_total = len(rows)
             updates = stage_rows(job, kind, rows, report)
-            publish(job, kind, updates, report)
+            with indexed_by_caller():  # index_job indexes and matches the published rows in chunks
+                publish(job, kind, updates, report)
         except UnreadableFile as error:
             db.session.rollback()
             drop_staged(job)

@@ -6,8 +6,8 @@ from openpyxl.styles import Font, PatternFill
 
 from models import REGIONS, CoopMode, IPOwnership, IPStatus, IPType, PriceMode
 
-from ..listings.columns import COLUMNS
-from ..listings.taxonomy import field_choices
+from ..listings.kinds import get_kind
+from ..listings.tech_fields import field_choices
 
 NOTES = {
     "外部编号": "选填。本批数据在贵单位的编号；填写后重复导入按此编号更新，不会产生重复记录",
@@ -30,7 +30,7 @@ def build_template(kind_name: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "导入数据"
-    columns = COLUMNS[kind_name]
+    columns = get_kind(kind_name).columns()
     sheet.append([("*" if c.required else "") + c.header for c in columns])
     for cell, column in zip(sheet[1], columns):
         cell.font = Font(bold=True)

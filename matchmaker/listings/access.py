@@ -2,7 +2,7 @@
 from models import ListingStatus, Role
 
 from ..clock import platform_today
-from ..coverage import coverage_clause, covers_listing
+from .coverage import coverage_clause, covers_listing
 
 
 def is_owner(listing, user) -> bool:

@@ -2,7 +2,7 @@
 import click
 from flask.cli import with_appcontext
 
-from ..search_index import reindex_all, resync
+from .index import reindex_all, resync
 from .services import expire_needs
 
 

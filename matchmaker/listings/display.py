@@ -5,8 +5,8 @@ from models import CoopMode, PriceMode, trl_label
 
 from ..audit import audit_action_label, audit_object_text, audit_object_url
 from .highlight import highlight
-from .search import FACET_LABELS
-from .taxonomy import field_label
+from .facets import FACET_LABELS
+from .tech_fields import field_label
 
 
 def amount_text(value: Decimal | None) -> str:

@@ -8,14 +8,14 @@ from decimal import Decimal
 import enum
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import FieldList, Form, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from models import REGIONS, CoopMode
+from models import REGIONS, CoopMode, IPStatus, IPType
 
 from ..errors import DomainError
 from ..formtools import attach_error
-from .taxonomy import field_choices
+from .tech_fields import field_choices
 from .validation import InvalidListing
 
 
@@ -41,8 +41,23 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField("原因（发布者可见）", render_kw={"rows": 3})
 
 
+IP_ROWS = 3  # blank rows offered below the filled ones of a repeated field (an achievement's IP items)
+
+
+class IPItemForm(Form):
+    """One IP item: type, number (CN patent application numbers are checked), status."""
+
+    ip_type = SelectField("类型", choices=[("", "—")] + IPType.choices())
+    number = StringField("编号/申请号", render_kw={"placeholder": "如 201910123456.X"})
+    status = SelectField("状态", choices=IPStatus.choices())
+
+    @property
+    def filled(self) -> bool:
+        return bool(self.ip_type.data or self.number.data)
+
+
 class ListingForm(FlaskForm):
-    """Fields common to achievements and needs; subclasses add their own."""
+    """Fields common to achievements and needs; listing_form() adds a kind's own from its declaration."""
 
     title = StringField("标题", [Required()], render_kw={"maxlength": 200})
     keywords = StringField("关键词", description="多个关键词用中文逗号、顿号或分号分隔（没有这些时按英文逗号或空格分隔）")
@@ -57,6 +72,11 @@ class ListingForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.field_code.choices = [("", "请选择")] + field_choices()
+        for field in self._fields.values():
+            if isinstance(field, FieldList):  # always a few empty rows to add more
+                filled = sum(1 for entry in field if entry.form.filled)
+                while len(field) < filled + IP_ROWS:
+                    field.append_entry()
 
     def values(self) -> dict:
         """The submitted values as plain data for the services (text kept as typed)."""
@@ -72,7 +92,14 @@ class ListingForm(FlaskForm):
             attach_error(self, error)
 
 
-def form_data(values: dict) -> dict:
+def listing_form(kind) -> type:
+    """The form class of a kind: the shared fields, its body, and each of its own fields' input (kinds.py)."""
+    body = TextAreaField(kind.body.form_label or kind.body.label, [Required()], render_kw={"rows": 6})
+    own = {f.name: f.form(f) for f in kind.fields}
+    return type(f"{kind.model.__name__}Form", (ListingForm,), {kind.body.name: body, **own})
+
+
+def form_data(values: dict, kind=None) -> dict:
     """Service values -> form data: lists joined, enums to values, amounts and dates to text."""
     def plain(value):
         if isinstance(value, enum.Enum):
@@ -85,7 +112,7 @@ def form_data(values: dict) -> dict:
 
     out = {}
     for name, value in values.items():
-        if name in ("keywords", "industries"):
+        if name == "keywords" or (kind is not None and kind.has(name) and kind.field(name).terms):
             out[name] = "，".join(value or [])
         elif name == "ip_items":
             out[name] = [{k: plain(v) for k, v in item.items()} for item in value]

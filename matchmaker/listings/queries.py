@@ -5,17 +5,16 @@ from flask import current_app
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
-from models import ListingStatus, Match, Need
+from models import ListingStatus, Match
 
 from ..clock import platform_today
 from ..errors import NotFound
 from ..extensions import db
 from ..params import paginate
-from ..search_index import get_index
+from .index import get_index
 from .access import can_view, review_scope
 from .documents import query_text
 from .kinds import ListingKind, kind_of
-from .search import refresh_before_search
 
 RELATED_LIMIT = 8
 log = logging.getLogger(__name__)
@@ -31,7 +30,7 @@ def get_listing(kind: ListingKind, listing_id: int, viewer):
 
 def match_counts(kind: ListingKind, ids: list[int]) -> dict[int, int]:
     """Number of stored matches per listing id."""
-    column = Match.achievement_id if kind.name == "achievements" else Match.need_id
+    column = getattr(Match, kind.match_column)
     rows = db.session.execute(db.select(column, func.count()).where(column.in_(ids)).group_by(column))
     return dict(rows.all())
 
@@ -58,10 +57,8 @@ def stored_pair_scores(listing, other_ids: list[int]) -> dict[int, float]:
     best estimate, matching.upsert_match), so the panel and the queue show one number for one pair."""
     if not other_ids:
         return {}
-    if isinstance(listing, Need):
-        own, other = Match.need_id, Match.achievement_id
-    else:
-        own, other = Match.achievement_id, Match.need_id
+    kind = kind_of(listing)
+    own, other = getattr(Match, kind.match_column), getattr(Match, kind.other.match_column)
     rows = db.session.execute(db.select(other, Match.score).where(own == listing.id, other.in_(other_ids)))
     return {other_id: score for other_id, score in rows}
 
@@ -74,7 +71,6 @@ def related_listings(listing, limit: int = RELATED_LIMIT) -> list[tuple]:
     matches brokers work on.
     """
     other = kind_of(listing).other
-    refresh_before_search(other)
     try:
         hits = get_index(other.name).search(query_text(listing), limit=limit * 2)
     except Exception:  # a broken or rebuilding index must not take the detail page down

@@ -5,7 +5,7 @@ import enum
 
 from .kinds import kind_of
 from .services import listing_values
-from .taxonomy import field_label
+from .tech_fields import field_label
 
 
 def iso_utc(value: datetime) -> str:

@@ -10,13 +10,12 @@ changed terms are re-indexed and re-matched at once. Every edit is audited with 
 """
 from datetime import date
 
-from models import IndexState, IPItem, ListingStatus, Need, utcnow
+from models import IndexState, ListingStatus, Need, utcnow
 
 from ..clock import platform_today
 from ..errors import Forbidden, InvalidTransition, ValidationError
 from ..extensions import db
-from ..search_index import sync_listings
-from ..signals import listing_published, listing_reviewed, listing_unpublished
+from ..signals import listing_reviewed
 from .access import can_edit, can_review
 from ..audit import record_audit
 from .kinds import ListingKind, kind_of
@@ -38,36 +37,31 @@ OWNER_ACTIONS = {"submit", "withdraw", "close"}
 REVIEW_ACTIONS = {"approve", "request_changes", "reject"}
 
 
+SHARED_FIELDS = ("title", "keywords", "field_code", "region", "coop_modes", "contact_name", "contact_phone",
+                 "contact_email")
+
+
 def listing_values(listing) -> dict:
     """A listing's editable values as plain data (what the form and clean_listing take)."""
     kind = kind_of(listing)
-    names = ["title", kind.body_attr, "keywords", "field_code", "region", "coop_modes",
-             "contact_name", "contact_phone", "contact_email"]
-    if kind.name == "achievements":
-        names += ["industries", "trl", "price_mode", "price_amount", "innovation_points", "key_indicators", "team"]
-    else:
-        names += ["indicators", "budget_min", "budget_max", "deadline", "ip_ownership", "is_challenge",
-                  "reward", "solver_conditions"]
-    values = {n: getattr(listing, n) for n in names}
-    if kind.name == "achievements":
-        values["ip_items"] = [{"ip_type": i.ip_type, "number": i.number, "status": i.status}
-                              for i in listing.ip_items]
+    values = {n: getattr(listing, n) for n in SHARED_FIELDS + (kind.body.name,)}
+    for f in kind.fields:
+        values[f.name] = f.read(listing) if f.read else getattr(listing, f.name)
     return values
 
 
 def apply_values(listing, values: dict) -> list[str]:
     """Set cleaned values on the listing; return the names of the fields that changed."""
+    kind = kind_of(listing)
     changed = []
-    items = values.pop("ip_items", None)
     for name, value in values.items():
-        if getattr(listing, name) != value:
+        f = next((f for f in kind.fields if f.name == name), None)
+        if f is not None and f.write is not None:
+            if f.write(listing, value):
+                changed.append(name)
+        elif getattr(listing, name) != value:
             setattr(listing, name, value)
             changed.append(name)
-    if items is not None:
-        old = [(i.ip_type, i.number, i.status) for i in listing.ip_items]
-        if old != [(i["ip_type"], i["number"], i["status"]) for i in items]:
-            listing.ip_items = [IPItem(position=n, **i) for n, i in enumerate(items)]
-            changed.append("ip_items")
     return changed
 
 
@@ -85,9 +79,9 @@ def create_listing(kind: ListingKind, owner, data: dict):
     return listing
 
 
-# Structured, validated values a published listing may change without a new review (no free text).
-TERMS_FIELDS = frozenset({"region", "trl", "coop_modes", "price_mode", "price_amount",
-                          "budget_min", "budget_max", "deadline", "reward"})
+# Structured, validated values a published listing may change without a new review (no free text): these
+# shared ones and each kind's fields declared as terms (kinds.Field.term).
+SHARED_TERMS = frozenset({"region", "coop_modes"})
 
 
 def update_listing(listing, actor, data: dict):
@@ -101,7 +95,7 @@ def update_listing(listing, actor, data: dict):
     changed = apply_values(listing, clean_listing(kind, data))
     published = listing.status == S.PUBLISHED
     resubmitted = published and bool(content_changes(listing, changed))
-    new_terms = published and not resubmitted and not TERMS_FIELDS.isdisjoint(changed)
+    new_terms = published and not resubmitted and not (SHARED_TERMS | kind.term_fields).isdisjoint(changed)
     if resubmitted and (why := submit_refusal(listing, actor)):  # going back to review is a submission
         db.session.rollback()  # nothing of the refused edit may reach a later commit
         raise InvalidTransition(f"{why}，修改已发布的内容需要重新审核，暂不能保存（联系方式和交易条件可以修改）")
@@ -114,13 +108,7 @@ def update_listing(listing, actor, data: dict):
         record_audit(actor, f"{kind.object_type}.update", listing, fields=changed)
         if new_terms:  # the engine filters on them: re-index, then re-match like a publish
             listing.index_state = IndexState.PENDING
-    db.session.commit()
-    if resubmitted:
-        sync_listings([listing])
-        listing_unpublished.send(listing)
-    elif new_terms:
-        sync_listings([listing])
-        listing_published.send(listing)
+    db.session.commit()  # the post-commit hook (sync.py) re-indexes and announces what became PENDING
     return listing
 
 
@@ -135,7 +123,8 @@ def submit_refusal(listing, actor) -> str | None:
 
 def content_changes(listing, changed: list[str]) -> list[str]:
     """The changed fields that carry reviewed public content (not private contacts, not structured terms)."""
-    return [name for name in changed if name not in listing.PRIVATE_FIELDS and name not in TERMS_FIELDS]
+    terms = SHARED_TERMS | kind_of(listing).term_fields
+    return [name for name in changed if name not in listing.PRIVATE_FIELDS and name not in terms]
 
 
 def transition_listing(listing, actor, action: str, reason: str | None = None):
@@ -171,10 +160,7 @@ def transition_listing(listing, actor, action: str, reason: str | None = None):
                 **{"from": source.value, "to": target.value})
     if action in REVIEW_ACTIONS:
         listing_reviewed.send(listing, action=action, reason=reason)
-    db.session.commit()
-    if indexed:
-        sync_listings([listing])
-        (listing_published if target == S.PUBLISHED else listing_unpublished).send(listing)
+    db.session.commit()  # then the post-commit hook (sync.py) re-indexes it and sends published/unpublished
     return listing
 
 
@@ -218,9 +204,6 @@ def expire_needs(today: date | None = None) -> list[Need]:
         need.status = S.EXPIRED
         need.index_state = IndexState.PENDING
         record_audit(None, "need.expire", need, deadline=need.deadline.isoformat())
-    db.session.commit()
-    sync_listings(needs)
-    for need in needs:
-        listing_unpublished.send(need)
+    db.session.commit()  # the post-commit hook takes them out of the index and tells whoever is affected
     return needs
 

@@ -4,13 +4,12 @@ import unicodedata
 from datetime import date
 from decimal import Decimal
 
-from models import REGIONS, CoopMode, IPOwnership, IPStatus, IPType, PriceMode
+from models import REGIONS, CoopMode, IPStatus, IPType
 
 from ..clock import platform_today
 from ..errors import ValidationError
 from ..formtools import CONTROL_RE, LONG_TEXT_MAX, NOTE_MAX, clean_text
-from .kinds import ListingKind
-from .taxonomy import field_names
+from .tech_fields import field_names
 
 PATENT_TYPES = (IPType.INVENTION, IPType.UTILITY, IPType.DESIGN)
 # The type digit (5th of the 12-digit form) each patent type may carry: PCT entries use 8 and 9.
@@ -97,7 +96,7 @@ def split_terms(text) -> list[str]:
     return seen
 
 
-def clean_listing(kind: ListingKind, data: dict, today: date | None = None) -> dict:
+def clean_listing(kind, data: dict, today: date | None = None) -> dict:
     """Return cleaned listing values for ``kind``; InvalidListing with every field error otherwise."""
     errors: dict[str, str] = {}
     out = {}
@@ -110,8 +109,8 @@ def clean_listing(kind: ListingKind, data: dict, today: date | None = None) -> d
 
     need("title", "标题", 4, 200)
     out["title"] = " ".join(out["title"].split())  # one line: titles go into mail subjects and exports
-    need(kind.body_attr, "摘要" if kind.body_attr == "summary" else "需求描述", 10, LONG_TEXT_MAX)
-    out["keywords"] = _terms(data, "keywords", "关键词", errors)
+    need(kind.body.name, kind.body.label, 10, LONG_TEXT_MAX)
+    out["keywords"] = clean_terms(data, "keywords", "关键词", errors)
     code = (data.get("field_code") or "").strip()
     if code not in field_names():
         errors["field_code"] = "请选择技术领域" if not code else f"未知的技术领域：{code}"
@@ -129,8 +128,11 @@ def clean_listing(kind: ListingKind, data: dict, today: date | None = None) -> d
             coop.append(mode.value)
     out["coop_modes"] = coop
     _clean_contact(data, out, errors)
-    extra = _clean_achievement if kind.name == "achievements" else _clean_need
-    extra(data, out, errors, today or platform_today())
+    today = today or platform_today()
+    for f in kind.fields:  # the kind's own fields (kinds.py), then its rule across them
+        out[f.name] = f.cleaned(data, errors, today)
+    if kind.rule is not None:
+        kind.rule(out, errors)
     if errors:
         raise InvalidListing(errors)
     return out
@@ -151,7 +153,7 @@ def _text(data: dict, name: str, label: str, max_len: int, errors: dict) -> str 
         return None
 
 
-def _terms(data: dict, name: str, label: str, errors: dict) -> list[str]:
+def clean_terms(data: dict, name: str, label: str, errors: dict) -> list[str]:
     """Keywords or industries: at most MAX_TERMS terms of at most TERM_MAX characters, no control characters.
     More terms are an error the user sees, never a silent cut."""
     try:
@@ -194,7 +196,7 @@ def clean_amount(data: dict, name: str, label: str, errors: dict) -> Decimal | N
     return amount.quantize(Decimal("0.01"))
 
 
-def _trl(value, errors: dict) -> int | None:
+def clean_trl(value, errors: dict) -> int | None:
     """TRL 1-9 from ASCII or full-width digits; "①", "²" and other look-alikes get a Chinese error."""
     if value is None or value == "":
         return None
@@ -206,53 +208,22 @@ def _trl(value, errors: dict) -> int | None:
     return None
 
 
-def _clean_achievement(data: dict, out: dict, errors: dict, today: date) -> None:
-    out["industries"] = _terms(data, "industries", "应用行业", errors)
-    out["trl"] = _trl(data.get("trl"), errors)
-    mode = PriceMode.parse(data.get("price_mode") or PriceMode.NEGOTIABLE)
-    if mode is None:
-        errors["price_mode"] = f"未知的价格方式：{data.get('price_mode')}"
-    out["price_mode"] = mode or PriceMode.NEGOTIABLE
-    amount = clean_amount(data, "price_amount", "价格", errors)
-    if mode == PriceMode.LISTED and not amount and "price_amount" not in errors:
-        errors["price_amount"] = "挂牌价须填写价格（万元）"
-    out["price_amount"] = amount if mode == PriceMode.LISTED else None
-    for name, label in (("innovation_points", "创新点"), ("key_indicators", "关键技术指标"), ("team", "团队介绍")):
-        out[name] = _text(data, name, label, NOTE_MAX, errors)
-    try:
-        out["ip_items"] = clean_ip_items(data.get("ip_items") or [])
-    except ValidationError as exc:
-        errors["ip_items"] = exc.message
-        out["ip_items"] = []
+def clean_note(data: dict, name: str, label: str, errors: dict) -> str | None:
+    """An optional text of at most NOTE_MAX characters (innovation points, indicators, conditions)."""
+    return _text(data, name, label, NOTE_MAX, errors)
 
 
-def _clean_need(data: dict, out: dict, errors: dict, today: date) -> None:
-    out["indicators"] = _text(data, "indicators", "核心指标", NOTE_MAX, errors)
-    low = clean_amount(data, "budget_min", "预算下限", errors)
-    high = clean_amount(data, "budget_max", "预算上限", errors)
-    if low is not None and high is not None and low > high:
-        errors["budget_max"] = "预算上限不能小于下限"
-    out["budget_min"], out["budget_max"] = low, high
-    deadline = data.get("deadline")
-    if deadline and not isinstance(deadline, date):
+def clean_deadline(value, errors: dict, today: date) -> date | None:
+    """A date (or YYYY-MM-DD text, as a form sends it) not before today; None when empty."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip()) if value.strip() else None
+        except ValueError:
+            errors["deadline"] = "截止日期格式应为 YYYY-MM-DD"
+            return None
+    if value and not isinstance(value, date):
         errors["deadline"] = "截止日期格式应为 YYYY-MM-DD"
-        deadline = None
-    if deadline and deadline < today:
+        return None
+    if value and value < today:
         errors["deadline"] = "截止日期不能早于今天"
-    out["deadline"] = deadline or None
-    ownership = IPOwnership.parse(data.get("ip_ownership") or IPOwnership.NEGOTIABLE)
-    if ownership is None:
-        errors["ip_ownership"] = f"未知的知识产权归属：{data.get('ip_ownership')}"
-    out["ip_ownership"] = ownership or IPOwnership.NEGOTIABLE
-    out["is_challenge"] = bool(data.get("is_challenge"))
-    reward = clean_amount(data, "reward", "悬赏金额", errors)
-    conditions = _text(data, "solver_conditions", "揭榜条件", NOTE_MAX, errors)
-    if out["is_challenge"]:
-        if not reward and "reward" not in errors:
-            errors["reward"] = "揭榜挂帅须填写悬赏金额（万元）"
-        if not conditions:
-            errors["solver_conditions"] = "揭榜挂帅须填写揭榜条件"
-        if not deadline and "deadline" not in errors:
-            errors["deadline"] = "揭榜挂帅须填写截止日期"
-    out["reward"] = reward if out["is_challenge"] else None
-    out["solver_conditions"] = conditions if out["is_challenge"] else None
+    return value or None

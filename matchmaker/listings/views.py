@@ -11,7 +11,7 @@ from ..security import can_see_private, export_limited, public, role_required, s
 from . import queries, services
 from .access import can_edit, can_review
 from .columns import export_columns, format_cell
-from .forms import ReasonForm, form_data
+from .forms import ReasonForm, form_data, listing_form
 from .display import register_template_helpers
 from .highlight import query_terms
 from .kinds import ListingKind
@@ -22,10 +22,11 @@ ACTIONS = {"submit": ("已提交审核", services.submit_listing),
            "close": ("已关闭", services.close_listing)}
 
 
-def register_listing_routes(bp, kind: ListingKind, form_class) -> None:
+def register_listing_routes(bp, kind: ListingKind) -> None:
     """Add search, detail, create, edit, lifecycle actions, 'mine' and export routes to ``bp``."""
     register_template_helpers(bp)
     prefix = kind.name
+    form_class = listing_form(kind)
 
     @bp.route("/")
     @public
@@ -71,7 +72,7 @@ def register_listing_routes(bp, kind: ListingKind, form_class) -> None:
         if not can_edit(listing, current_user):
             abort(403)  # the form would show the private contact fields
         form = form_class() if request.method == "POST" else \
-            form_class(data=form_data(services.listing_values(listing)))
+            form_class(data=form_data(services.listing_values(listing), kind))
         if form.is_submitted():
             was_published = listing.is_published
             try:
@@ -119,7 +120,7 @@ def register_listing_routes(bp, kind: ListingKind, form_class) -> None:
 
 def csv_response(kind: ListingKind, listings, private: bool) -> Response:
     """A UTF-8 (with BOM, for Excel) CSV of listings; contact columns only when ``private``."""
-    columns = export_columns(kind.name, private)
+    columns = export_columns(kind, private)
     rows = ([x.id, x.organization.name if x.organization else ""] + [format_cell(x, c.name) for c in columns]
             for x in listings)
     body = write_csv(["编号", "机构"] + [c.header for c in columns], rows)

@@ -2,7 +2,7 @@
 from models import BrokerCoverage, Match, MatchEvent, MatchState, Role, User
 
 from ..audit import record_audit
-from ..coverage import rows_covering, sides_of
+from ..listings.coverage import rows_covering, sides_of
 from ..errors import Forbidden, ValidationError
 from ..extensions import db
 from ..notifications.services import link_to, notify

@@ -11,7 +11,7 @@ from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..listings.documents import query_text
 from ..listings.kinds import get_kind, kind_of
-from ..search_index import get_index
+from ..listings.index import get_index
 from .assignment import assign_match, set_broker
 
 log = logging.getLogger(__name__)

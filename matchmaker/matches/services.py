@@ -4,12 +4,13 @@ from datetime import date
 from decimal import Decimal
 
 from models import (ContractType, Deal, DeclineReason, ListingStatus, Match, MatchEvent, MatchNote,
-                    MatchState, Need, Role, User)
+                    MatchState, Role, User)
 
 from ..audit import record_audit
 from ..errors import Forbidden, InvalidTransition, NotFound, ValidationError
 from ..extensions import db
 from ..formtools import NOTE_MAX, clean_text
+from ..listings.kinds import kind_of
 from ..listings.validation import clean_amount
 from ..notifications.services import link_to, notify
 from .assignment import OPEN_STATES, set_broker
@@ -179,12 +180,11 @@ def record_deal(match: Match, actor: User, contract_type: ContractType | str, am
 
 
 def on_listing_unpublished(listing, **_) -> None:
-    """Signal receiver: tell the brokers of open matches that one side left the market; commits."""
-    column = Match.need_id if isinstance(listing, Need) else Match.achievement_id
+    """Signal receiver: tell the brokers of open matches that one side left the market (the sender commits)."""
+    column = getattr(Match, kind_of(listing).match_column)
     matches = db.session.scalars(db.select(Match).filter(column == listing.id, Match.state.in_(OPEN_STATES),
                                                          Match.broker_id.is_not(None)))
     for match in matches:
         notify(match.broker, "match_update", f"匹配 #{match.id} 的一方已{listing.status.label}",
                f"「{listing.title}」已{listing.status.label}，请确认是否继续跟进或关闭该匹配。",
                link_to("matches.detail", match_id=match.id), email=False)
-    db.session.commit()

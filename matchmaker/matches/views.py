@@ -7,7 +7,7 @@ from models import Achievement, MatchState, Need, REGIONS, Role
 from . import bp
 from ..errors import Conflict, ValidationError
 from ..formtools import run_and_redirect, safe_next
-from ..listings.taxonomy import field_choices
+from ..listings.tech_fields import field_choices
 from ..params import id_arg, paginate
 from ..security import STAFF, role_required
 from .assignment import reassign_match_to, take_match

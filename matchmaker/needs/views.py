@@ -1,7 +1,6 @@
-"""Routes of the needs blueprint: the shared listing routes for 技术需求."""
-from . import bp
-from .forms import NeedForm
+"""The needs routes: the shared listing routes for this kind."""
 from ..listings.kinds import NEEDS
 from ..listings.views import register_listing_routes
+from . import bp
 
-register_listing_routes(bp, NEEDS, NeedForm)
+register_listing_routes(bp, NEEDS)

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from . import bp
 from ..errors import DomainError
-from ..listings.taxonomy import field_choices
+from ..listings.tech_fields import field_choices
 from ..params import paginate
 from ..security import signed_in
 from .saved_searches import FILTER_KEYS, create_saved_search, delete_saved_search, saved_searches_of

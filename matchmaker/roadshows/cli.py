@@ -4,7 +4,7 @@ import os
 import click
 from flask.cli import AppGroup
 
-from ..listings.taxonomy import resolve_field
+from ..listings.tech_fields import resolve_field
 from .shortlist import AUDIENCES, export_shortlist, normalize_week
 
 roadshow_cli = AppGroup("roadshow", help="Roadshows (路演) and the weekly shortlist.")

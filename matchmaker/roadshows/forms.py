@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, Optional
 
 from models import RoadshowStatus
 
-from ..listings.taxonomy import field_choices
+from ..listings.tech_fields import field_choices
 from .services import upcoming_roadshows
 
 

@@ -14,7 +14,7 @@ from models import (Achievement, DigestLog, Match, MatchOrigin, MatchState, Need
 from ..clock import platform_now, platform_today
 from ..exports import write_csv, write_xlsx
 from ..extensions import db
-from ..listings.taxonomy import field_label, top_code
+from ..listings.tech_fields import field_label, top_code
 from ..notifications.services import link_to, notify
 
 SHORTLIST_STATES = (MatchState.NEW, MatchState.CONTACTED, MatchState.INTRODUCED)

@@ -10,7 +10,7 @@ from ..clock import platform_today
 from ..errors import DomainError, ValidationError
 from ..exports import MIMETYPES, download
 from ..formtools import attach_error, run_and_redirect
-from ..listings.taxonomy import field_choices
+from ..listings.tech_fields import field_choices
 from ..params import id_arg
 from ..security import STAFF, export_limited, role_required
 from .forms import PresentationForm, RoadshowForm, StatusForm

@@ -8,7 +8,7 @@ from models import Achievement, ContractType, Deal, ListingStatus, Match, MatchE
 
 from ..clock import platform_today
 from ..extensions import db
-from ..listings.taxonomy import field_names, top_code
+from ..listings.tech_fields import field_names, top_code
 from ..matches.assignment import OPEN_STATES
 from ..matches.services import PIPELINE
 

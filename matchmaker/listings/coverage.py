@@ -5,8 +5,8 @@ sides hold: its field is the listing's field or that field's top-level parent (o
 is the listing's region (or NULL). A row with only a region therefore covers every field *in that
 region*, never every listing everywhere. A broker covers a match when a row covers either side of it.
 """
-from .extensions import db
-from .listings.taxonomy import field_rows, top_code
+from ..extensions import db
+from .tech_fields import field_rows, top_code
 
 
 def field_covered(row_field: str | None, field_code: str | None) -> bool:

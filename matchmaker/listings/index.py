@@ -1,8 +1,8 @@
 """The app side of the search engine: one index per listing kind, kept in step with the DB.
 
 The database is the truth. A listing whose index update failed keeps ``index_state``
-PENDING until ``resync`` (a small batch before searches, the worker's reindex_pending job and
-``flask reindex --pending``) repairs it.
+PENDING until ``resync`` (the worker's reindex_pending job, every minute, and ``flask reindex --pending``)
+repairs it; a page view never does: reads never write.
 """
 import logging
 import threading
@@ -14,13 +14,12 @@ from config import engine_settings
 from indexer import StaleIndex, open_index
 from models import IndexState, ListingStatus, utcnow
 
-from .extensions import db
-from .listings.documents import listing_document
-from .listings.kinds import KINDS, kind_of
+from ..extensions import db
+from .documents import listing_document
+from .kinds import KINDS, kind_of
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_FAILURE_S = 60
-HEAL_BATCH = 50  # PENDING listings a search request repairs on its way
 
 
 def _state() -> dict:
@@ -107,7 +106,7 @@ def sync_listings(listings, snapshot: bool = False, announce: bool = False, matc
 
 def announce_published(listings) -> None:
     """listing_published for each listing (the matching on publish), inline or on the job queue."""
-    from .signals import listing_published
+    from ..signals import listing_published
 
     for listing in listings:
         listing_published.send(listing)
@@ -155,19 +154,6 @@ def import_running() -> bool:
     fresh = utcnow() - timedelta(seconds=current_app.config["IMPORT_STALE_S"])
     return db.session.scalar(db.select(ImportJob.id).where(ImportJob.state.in_(ImportJob.ACTIVE),
                                                            ImportJob.heartbeat_at >= fresh).limit(1)) is not None
-
-
-def heal_if_needed(kind_name: str) -> None:
-    """Cheap check before a search: resync PENDING rows, but not again soon after a failure, nor during an import."""
-    if time.monotonic() - _state()["failed_at"] < RETRY_AFTER_FAILURE_S and _state()["failed_at"]:
-        return
-    if import_running():
-        return
-    model = KINDS[kind_name].model
-    if db.session.scalar(db.select(model.id).where(model.index_state == IndexState.PENDING).limit(1)):
-        # a small batch only: a request must never re-embed a whole failed import (the worker's
-        # reindex_pending job and `flask reindex --pending` do the rest)
-        resync(kind_name, limit=HEAL_BATCH, announce=False)
 
 
 def reindex_all(progress: bool = False) -> dict[str, int]:
