@@ -4,19 +4,22 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, enum_column
+from .base import JSON_LIST, Base, enum_column
 from .enums import IPStatus, IPType, PriceMode
 from .listing import ListingMixin
 
 
 class Achievement(ListingMixin, Base):
     __tablename__ = "achievement"
+    # the halls at scale: the newest page, and facet counts read from a narrow index, not the wide rows
+    __table_args__ = (sa.Index("ix_achievement_hall", "status", "published_at", "id"),
+                      sa.Index("ix_achievement_facets", "status", "field_code", "region", "trl", "coop_modes"))
 
     summary: Mapped[str] = mapped_column(sa.Text)
     keywords: Mapped[list] = mapped_column(sa.JSON, default=list)
     industries: Mapped[list] = mapped_column(sa.JSON, default=list)  # application industries
     trl: Mapped[int | None] = mapped_column(index=True)  # technology readiness level 1-9
-    coop_modes: Mapped[list] = mapped_column(sa.JSON, default=list)  # CoopMode values
+    coop_modes: Mapped[list] = mapped_column(JSON_LIST, default=list)  # CoopMode values
     price_mode: Mapped[PriceMode] = enum_column(PriceMode, default=PriceMode.NEGOTIABLE)
     price_amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))  # 万元, with LISTED
     innovation_points: Mapped[str | None] = mapped_column(sa.Text)

@@ -3,6 +3,7 @@ from datetime import datetime, timezone
 import enum
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -16,6 +17,11 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# A JSON list a hall facet counts (cooperation modes): JSONB on PostgreSQL, so it can sit in a btree index
+# (plain json has no ordering); JSON text elsewhere.
+JSON_LIST = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 
 def utcnow() -> datetime:

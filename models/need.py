@@ -5,13 +5,17 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, enum_column
+from .base import JSON_LIST, Base, enum_column
 from .enums import IPOwnership, ListingStatus
 from .listing import ListingMixin
 
 
 class Need(ListingMixin, Base):
     __tablename__ = "need"
+    # the halls at scale: the newest page, and facet counts read from a narrow index, not the wide rows
+    __table_args__ = (sa.Index("ix_need_hall", "status", "published_at", "id"),
+                      sa.Index("ix_need_facets", "status", "deadline", "field_code", "region", "budget_max",
+                               "budget_min", "is_challenge", "coop_modes"))
 
     description: Mapped[str] = mapped_column(sa.Text)  # the problem
     indicators: Mapped[str | None] = mapped_column(sa.Text)  # core indicators 核心指标
@@ -20,7 +24,7 @@ class Need(ListingMixin, Base):
     budget_min: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
     budget_max: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
     deadline: Mapped[date | None] = mapped_column(index=True)
-    coop_modes: Mapped[list] = mapped_column(sa.JSON, default=list)  # wanted CoopMode values
+    coop_modes: Mapped[list] = mapped_column(JSON_LIST, default=list)  # wanted CoopMode values
     ip_ownership: Mapped[IPOwnership] = enum_column(IPOwnership, default=IPOwnership.NEGOTIABLE)
     is_challenge: Mapped[bool] = mapped_column(default=False)  # 揭榜挂帅
     reward: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))  # 万元

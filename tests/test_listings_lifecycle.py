@@ -357,3 +357,18 @@ def test_a_failure_between_queueing_and_emptying_a_stale_index_leaves_it_stale(a
     os.rmdir(os.path.join(folder, "LOCK"))
     forget_indexes()
     assert resync() == (1, 0) and indexed_ids("achievements") == {str(ach.id)}
+
+
+def test_a_search_over_a_stale_index_writes_nothing_and_the_worker_repairs_it(app, make_user, db, client):
+    owner, admin = make_user(Role.RESEARCHER), make_user(Role.ADMIN)
+    ach = published("achievements", owner, admin, title="高镍正极材料包覆改性技术")
+    stamp_as_older_engine(app, "achievements")
+    page = client.get("/achievements/?q=正极材料").get_data(as_text=True)
+    assert "检索服务正在更新索引" in page
+    assert f'href="/achievements/{ach.id}"' in client.get("/achievements/").get_data(as_text=True)  # browsing works
+    db.session.expire_all()
+    assert ach.index_state == IndexState.SYNCED  # the read queued nothing
+    from matchmaker.jobs import reindex_pending
+    assert reindex_pending() == 1
+    page = client.get("/achievements/?q=正极材料").get_data(as_text=True)
+    assert f'href="/achievements/{ach.id}"' in page

@@ -1,17 +1,18 @@
 """The halls' facets and sort orders, each declared once: its label, its values, its SQL condition, what the
 engine filters on, and how it is counted. The kinds (kinds.py) list which ones they offer.
 
-Counts are SQL aggregates (one SUM(CASE ...) per value), never rows loaded into Python, so an empty-query hall
-of 100,000 listings costs a scan in the database, not 100,000 objects.
+Counts are SQL aggregates (a GROUP BY per facet, its few groups folded into facet values), never rows loaded
+into Python, so an empty-query hall of 100,000 listings costs index scans in the database, not 100,000 objects.
 """
 from dataclasses import dataclass
+import json
 from typing import Callable
 
 import sqlalchemy as sa
 
 from models import REGIONS, TRL_LEVELS, CoopMode
 
-from .tech_fields import field_names, field_rows
+from .tech_fields import field_names, field_rows, top_code
 
 STAGES = ("实验室", "小试", "中试", "产业化")
 # budget buckets of needs (万元): key -> (label, low inclusive, high exclusive)
@@ -24,13 +25,20 @@ CHALLENGE = "1"  # the challenge facet's one value: open challenges (揭榜挂�
 @dataclass(frozen=True)
 class Facet:
     """One hall facet. ``options()`` gives value -> label; ``condition(model, value)`` the SQL filter of a
-    value; ``engine(value)`` the engine filters it becomes (so retrieval honours it before its cut)."""
+    value; ``engine(value)`` the engine filters it becomes (so retrieval honours it before its cut);
+    ``group(model)`` the SQL expression its counts group by, and ``fold(key)`` the values a group counts under.
+
+    Group keys are never NULL (coalesce): that is also what lets SQLite count from the hall's covering index
+    instead of walking a single-column index into the wide rows.
+    """
 
     name: str
     label: str
     options: Callable[[], dict]
     condition: Callable
     engine: Callable[[str], dict]
+    group: Callable
+    fold: Callable
     natural_order: bool = False  # list values in options() order (stages), not by count
 
     def valid(self, value) -> bool:
@@ -75,6 +83,17 @@ def _budget_condition(model, key):
     return sa.and_(value >= low, value < high) if high is not None else value >= low
 
 
+def _budget_group(model):
+    value = budget_value(model)
+    bounded = [(value < high, key) for key, (_, low, high) in BUDGETS.items() if high is not None]
+    top = next(key for key, (_, low, high) in BUDGETS.items() if low is not None and high is None)
+    return sa.case((value.is_(None), "negotiable"), *bounded, else_=top)
+
+
+def _one(key) -> list:
+    return [key] if key else []
+
+
 def _budget_engine(key: str) -> dict:
     _, low, high = BUDGETS[key]
     if low is None:
@@ -83,14 +102,20 @@ def _budget_engine(key: str) -> dict:
 
 
 FACETS = {f.name: f for f in (
-    Facet("field", "技术领域", _top_fields, _field_condition, lambda v: {"field": v}),
-    Facet("region", "地区", lambda: {r: r for r in REGIONS}, lambda m, v: m.region == v, lambda v: {"region": v}),
+    Facet("field", "技术领域", _top_fields, _field_condition, lambda v: {"field": v},
+          lambda m: sa.func.coalesce(m.field_code, ""), lambda key: _one(top_code(key))),
+    Facet("region", "地区", lambda: {r: r for r in REGIONS}, lambda m, v: m.region == v, lambda v: {"region": v},
+          lambda m: sa.func.coalesce(m.region, ""), _one),
     Facet("stage", "技术成熟度", lambda: {s: s for s in STAGES}, lambda m, v: m.trl.in_(_stage_levels(v)),
-          _stage_engine, natural_order=True),
-    Facet("coop", "合作方式", lambda: dict(CoopMode.choices()), _coop_condition, lambda v: {"coop": v}),
-    Facet("budget", "预算", lambda: {k: v[0] for k, v in BUDGETS.items()}, _budget_condition, _budget_engine),
+          _stage_engine, lambda m: sa.func.coalesce(m.trl, 0), lambda key: _one(TRL_LEVELS.get(key, (0, None))[1]),
+          natural_order=True),
+    Facet("coop", "合作方式", lambda: dict(CoopMode.choices()), _coop_condition, lambda v: {"coop": v},
+          lambda m: sa.func.coalesce(sa.cast(m.coop_modes, sa.Text), "[]"), lambda key: json.loads(key) or []),
+    Facet("budget", "预算", lambda: {k: v[0] for k, v in BUDGETS.items()}, _budget_condition, _budget_engine,
+          _budget_group, _one),
     Facet("challenge", "需求类型", lambda: {CHALLENGE: "揭榜挂帅"}, lambda m, v: m.is_challenge.is_(True),
-          lambda v: {"challenge": CHALLENGE}),
+          lambda v: {"challenge": CHALLENGE}, lambda m: sa.func.coalesce(m.is_challenge, False),
+          lambda key: [CHALLENGE] if key else []),
 )}
 FACET_LABELS = {name: f.label for name, f in FACETS.items()}
 
@@ -100,11 +125,13 @@ def where(model, facets: tuple, filters: dict, skip: str | None = None) -> list:
     return [FACETS[name].condition(model, filters[name]) for name in facets if name in filters and name != skip]
 
 
-def count_columns(model, name: str) -> list:
-    """Labelled SUM(CASE ...) columns counting each value of facet ``name``."""
-    facet = FACETS[name]
-    return [sa.func.sum(sa.case((facet.condition(model, value), 1), else_=0)).label(f"{name}:{value}")
-            for value in facet.options()]
+def counts(name: str, rows) -> dict:
+    """{value: count} of facet ``name`` from (group key, count) rows of its GROUP BY."""
+    facet, out = FACETS[name], {}
+    for key, n in rows:
+        for value in facet.fold(key):
+            out[value] = out.get(value, 0) + n
+    return out
 
 
 @dataclass(frozen=True)
@@ -116,7 +143,8 @@ class Sort:
 
 
 def _newest(model):
-    return (model.published_at.desc().nulls_last(), model.id.desc())
+    # a published listing always has published_at: no NULLS LAST, which would keep SQLite off ix_*_hall
+    return (model.published_at.desc(), model.id.desc())
 
 
 SORTS = {

@@ -27,8 +27,13 @@ def _state() -> dict:
                                                               "failed_at": 0.0})
 
 
-def get_index(name: str):
-    """The cached engine index of one kind ("achievements" or "needs") for this app."""
+def get_index(name: str, repair: bool = True):
+    """The cached engine index of one kind ("achievements" or "needs") for this app.
+
+    An index built by another engine version is stale: with ``repair`` (writers: indexing, the worker, the CLI)
+    its published listings are queued for re-indexing and it is emptied; a read (``repair=False``: a hall, a
+    related panel) raises StaleIndex instead and writes nothing, so a page view never starts the repair.
+    """
     state = _state()
     with state["lock"]:
         if name not in state["indexes"]:
@@ -36,6 +41,8 @@ def get_index(name: str):
             try:
                 index = open_index(name, settings)
             except StaleIndex as stale:
+                if not repair:
+                    raise
                 # queue first, then empty it: a failure in between leaves a stale index to find again,
                 # never an empty one whose listings all look indexed
                 _queue_all(name, str(stale))
@@ -56,7 +63,7 @@ def _queue_all(name: str, reason: str) -> None:
                                 .values(index_state=IndexState.PENDING, updated_at=model.updated_at)).rowcount
     db.session.commit()
     log.warning("the %s index was stale (%s); it starts empty and %d published listings are queued for "
-                "re-indexing (searches repair a batch each; `flask reindex` does all now)", name, reason, queued)
+                "re-indexing (the worker's reindex_pending repairs them; `flask reindex` does all now)", name, reason, queued)
 
 
 def forget_indexes() -> None:

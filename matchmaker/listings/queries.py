@@ -72,7 +72,7 @@ def related_listings(listing, limit: int = RELATED_LIMIT) -> list[tuple]:
     """
     other = kind_of(listing).other
     try:
-        hits = get_index(other.name).search(query_text(listing), limit=limit * 2)
+        hits = get_index(other.name, repair=False).search(query_text(listing), limit=limit * 2)
     except Exception:  # a broken or rebuilding index must not take the detail page down
         log.exception("related %s for %r failed", other.name, listing)
         return []

@@ -10,14 +10,14 @@ from flask import current_app
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from indexer import QueryError
+from indexer import QueryError, StaleIndex
 
 from ..clock import platform_today
 from ..errors import ValidationError
 from ..extensions import db
 from ..params import page_arg
 from .index import get_index
-from .facets import FACETS, SORTS, count_columns
+from .facets import FACETS, SORTS, counts
 from .kinds import ListingKind
 
 SEARCH_LIMIT = 500
@@ -89,25 +89,21 @@ def _conditions(kind: ListingKind, filters: dict, skip: str | None = None, ids: 
 
 
 def facet_counts(kind: ListingKind, filters: dict, ids: list[int] | None = None) -> dict:
-    """Disjunctive counts per facet value, largest first (stages in their natural order), by SQL aggregates:
-    one query for the facets without a selected value, one more per selected facet."""
+    """Disjunctive counts per facet value, largest first (stages in their natural order): one GROUP BY per
+    facet, under every selected value but its own."""
     m = kind.model
-    groups = {}  # the facet whose selection a count ignores (None: none) -> facet names counted so
-    for name in kind.facets:
-        groups.setdefault(name if name in filters else None, []).append(name)
     out = {}
-    for skip, names in groups.items():
-        columns = [c for name in names for c in count_columns(m, name)]
-        row = db.session.execute(db.select(*columns).where(*_conditions(kind, filters, skip, ids))).one()._mapping
-        for name in names:
-            facet = FACETS[name]
-            labels = facet.options()
-            counts = [(v, labels[v], int(row[f"{name}:{v}"] or 0)) for v in labels]
-            counts = [c for c in counts if c[2]]
-            if not facet.natural_order:
-                counts.sort(key=lambda c: (-c[2], c[0]))
-            out[name] = counts
-    return {name: out[name] for name in kind.facets}
+    for name in kind.facets:
+        facet = FACETS[name]
+        key = facet.group(m)
+        rows = db.session.execute(db.select(key, sa.func.count()).where(*_conditions(kind, filters, name, ids))
+                                  .group_by(key)).all()
+        found, labels = counts(name, rows), facet.options()
+        values = [(v, labels[v], found[v]) for v in labels if found.get(v)]
+        if not facet.natural_order:
+            values.sort(key=lambda c: (-c[2], c[0]))
+        out[name] = values
+    return out
 
 
 def engine_filters(kind: ListingKind, filters: dict) -> dict:
@@ -121,7 +117,10 @@ def engine_filters(kind: ListingKind, filters: dict) -> dict:
 
 def engine_hits(kind: ListingKind, text: str, filters: dict, limit: int = SEARCH_LIMIT) -> list:
     """Engine hits for a query: the filtered ones first, then the unfiltered ones (for facet counts)."""
-    index = get_index(kind.name)
+    try:
+        index = get_index(kind.name, repair=False)
+    except StaleIndex:
+        raise ValidationError("检索服务正在更新索引，请稍后再试（浏览和筛选不受影响）", "q") from None
     try:
         hits = index.search(text, limit=limit, filters=engine_filters(kind, filters) or None)
         if filters:
