@@ -60,6 +60,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"  # Flask-Login sets none by default
     REMEMBER_COOKIE_DURATION = timedelta(days=30)  # also the longest a sign-in lasts, checked server-side
+    REMEMBER_COOKIE_SECURE = False  # Flask-Login's key; set it (and SESSION_COOKIE_SECURE) to true behind HTTPS
     WTF_CSRF_TIME_LIMIT = None
     PER_PAGE = 20
     EXPORT_LIMIT = 5000  # rows in one CSV export

@@ -1,5 +1,6 @@
 """Jobs: the periodic schedule, `flask worker --once` end to end, and the RQ queue on a real Redis."""
 import os
+from contextlib import contextmanager
 import shutil
 import socket
 import subprocess
@@ -38,9 +39,9 @@ def test_worker_once_runs_the_jobs_and_the_digest_reaches_smtp(app, runner, make
         server.stop()
 
 
-@pytest.fixture
-def redis_url():
-    """A throw-away redis-server on a free port (skipped where Debian's redis-server is missing)."""
+@contextmanager
+def running_redis():
+    """A throw-away redis-server on a free port (skips where Debian's redis-server is missing); yields its URL."""
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
@@ -53,9 +54,17 @@ def redis_url():
             break
         except OSError:
             time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
-    proc.terminate()
-    proc.wait(5)
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(5)
+
+
+@pytest.fixture
+def redis_url():
+    with running_redis() as url:
+        yield url
 
 
 def test_redis_mode_queues_matching_until_a_worker_runs_it(app, redis_url):
