@@ -41,4 +41,5 @@ def test_the_set_has_every_service_of_the_scale_out():
         env = services[web]["environment"]
         assert env["MATCHMAKER_JOB_QUEUE"] == "redis" and env["MATCHMAKER_SCHEDULER_ENABLED"] == "false"
         assert env["MATCHMAKER_RATELIMIT_STORAGE_URI"].startswith("redis://")
-    assert "web-a:8000" in compose()["configs"]["nginx"]["content"] and "web-b:8000" in compose()["configs"]["nginx"]["content"]
+    proxy = compose()["configs"]["nginx"]["content"]
+    assert "web-a:8000" in proxy and "web-b:8000" in proxy

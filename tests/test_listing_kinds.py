@@ -17,7 +17,8 @@ from listing_data import achievement_data
 
 PACKAGE = Path(__file__).resolve().parents[1] / "matchmaker"
 # kind.name == "...", kind_of(x).name != '...', and the same in templates
-NAME_COMPARISON = re.compile(r"""\.name\s*[!=]=\s*["'](achievements|needs)["']|["'](achievements|needs)["']\s*[!=]=\s*\w*kind""")
+NAME_COMPARISON = re.compile(r"""\.name\s*[!=]=\s*["'](achievements|needs)["']"""
+                             r"""|["'](achievements|needs)["']\s*[!=]=\s*\w*kind""")
 
 
 def test_no_kind_is_told_apart_by_its_name_outside_the_declarations():
@@ -103,7 +104,8 @@ def test_a_field_added_to_the_declaration_alone_reaches_form_import_export_and_e
     # without the field: no column, no form input, nothing stored, nothing indexed
     assert "试验指标" not in [c.header for c in export_columns(kind_without_indicators, True)]
     assert not hasattr(listing_form(kind_without_indicators), "key_indicators")
-    report = import_rows(kind_without_indicators, read_table("achievements", _csv(data["title"], data["summary"]), "a.csv"), actor=admin)
+    rows = read_table("achievements", _csv(data["title"], data["summary"]), "a.csv")
+    report = import_rows(kind_without_indicators, rows, actor=admin)
     [before] = report.listings
     assert before.key_indicators is None and "key_indicators" not in listing_values(before)
 

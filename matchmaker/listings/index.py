@@ -63,7 +63,8 @@ def _queue_all(name: str, reason: str) -> None:
                                 .values(index_state=IndexState.PENDING, updated_at=model.updated_at)).rowcount
     db.session.commit()
     log.warning("the %s index was stale (%s); it starts empty and %d published listings are queued for "
-                "re-indexing (the worker's reindex_pending repairs them; `flask reindex` does all now)", name, reason, queued)
+                "re-indexing (the worker's reindex_pending repairs them; `flask reindex` does all now)",
+                name, reason, queued)
 
 
 def forget_indexes() -> None:
