@@ -3,6 +3,7 @@
 An empty query lists published rows newest first. Facet counts are disjunctive: each
 facet counts the rows that match every *other* selected facet, so choices stay visible.
 """
+from collections import Counter
 from dataclasses import dataclass, field
 from math import ceil
 
@@ -74,36 +75,62 @@ class SearchResult:
                 last = n
 
 
-def _conditions(kind: ListingKind, filters: dict, skip: str | None = None, ids: list[int] | None = None) -> list:
-    """The SQL conditions of a hall: live listings (a need past its deadline is gone at once), the engine's
-    hits when there is a query, and the selected facet values (but ``skip``'s)."""
+def _condition(model, name: str, value):
+    """The SQL condition of one selected facet value (an unknown value matches nothing)."""
+    facet = FACETS[name]
+    return facet.condition(model, value) if facet.valid(value) else sa.false()
+
+
+def _conditions(kind: ListingKind, filters: dict, skip: str | None = None) -> list:
+    """The SQL conditions of a hall: live listings (a need past its deadline is gone at once) and the selected
+    facet values (but ``skip``'s)."""
     m = kind.model
-    out = [m.live(platform_today())]
-    if ids is not None:
-        out.append(m.id.in_(ids))
-    for name in kind.facets:
-        if name in filters and name != skip:
-            facet = FACETS[name]
-            out.append(facet.condition(m, filters[name]) if facet.valid(filters[name]) else sa.false())
-    return out
+    return [m.live(platform_today())] + [_condition(m, name, filters[name]) for name in kind.facets
+                                         if name in filters and name != skip]
 
 
-def facet_counts(kind: ListingKind, filters: dict, ids: list[int] | None = None) -> dict:
-    """Disjunctive counts per facet value, largest first (stages in their natural order): one GROUP BY per
-    facet, under every selected value but its own."""
+def _listed(name: str, found: dict) -> list:
+    """[(value, label, count)] of a facet's values found, largest first (stages in their natural order)."""
+    facet = FACETS[name]
+    labels = facet.options()
+    values = [(v, labels[v], found[v]) for v in labels if found.get(v)]
+    if not facet.natural_order:
+        values.sort(key=lambda c: (-c[2], c[0]))
+    return values
+
+
+def facet_counts(kind: ListingKind, filters: dict) -> dict:
+    """Disjunctive counts per facet value over the whole hall: one GROUP BY per facet, under every selected value
+    but its own (read from the hall's covering index)."""
     m = kind.model
     out = {}
     for name in kind.facets:
-        facet = FACETS[name]
-        key = facet.group(m)
-        rows = db.session.execute(db.select(key, sa.func.count()).where(*_conditions(kind, filters, name, ids))
+        key = FACETS[name].group(m)
+        rows = db.session.execute(db.select(key, sa.func.count()).where(*_conditions(kind, filters, name))
                                   .group_by(key)).all()
-        found, labels = counts(name, rows), facet.options()
-        values = [(v, labels[v], found[v]) for v in labels if found.get(v)]
-        if not facet.natural_order:
-            values.sort(key=lambda c: (-c[2], c[0]))
-        out[name] = values
+        out[name] = _listed(name, counts(name, rows))
     return out
+
+
+def hit_facets(kind: ListingKind, filters: dict, ids: list[int]) -> tuple[dict, list[int]]:
+    """(facet counts, ids passing every selected value) over a query's hits: the engine's few hundred hits are
+    read in one pass, each row with its facets' group keys and whether each selected value holds, and counted
+    here (a GROUP BY per facet would look the same rows up once per facet)."""
+    m = kind.model
+    selected = [name for name in kind.facets if name in filters]
+    columns = [m.id] + [FACETS[name].group(m) for name in kind.facets] + [
+        sa.case((_condition(m, name, filters[name]), 1), else_=0) for name in selected]
+    rows = db.session.execute(db.select(*columns).where(m.live(platform_today()), m.id.in_(ids))).all()
+    width = len(kind.facets)
+
+    def passes(row, skip=None) -> bool:
+        return all(row[1 + width + i] for i, name in enumerate(selected) if name != skip)
+
+    out = {}
+    for position, name in enumerate(kind.facets):
+        groups = Counter(row[1 + position] for row in rows if passes(row, name))
+        out[name] = _listed(name, counts(name, groups.items()))
+    return out, [row[0] for row in rows if passes(row)]
 
 
 def engine_filters(kind: ListingKind, filters: dict) -> dict:
@@ -144,17 +171,20 @@ def search_listings(kind: ListingKind, params: SearchParams, per_page: int = 20)
     if params.q:
         for h in engine_hits(kind, params.q, params.filters):
             hits.setdefault(int(h.id), h)
-    ids = list(hits) if params.q else None
-    facets = facet_counts(kind, params.filters, ids)
-    conditions = _conditions(kind, params.filters, ids=ids)
-    total = db.session.scalar(db.select(sa.func.count()).select_from(m).where(*conditions))
     sort = params.sort or ("relevance" if params.q else "newest")
     if sort == "relevance" and not params.q:
         sort = "newest"
+    if params.q:
+        facets, chosen = hit_facets(kind, params.filters, list(hits))
+        total = len(chosen)
+        conditions = [m.id.in_(chosen)]
+    else:
+        facets = facet_counts(kind, params.filters)
+        conditions = _conditions(kind, params.filters)
+        total = db.session.scalar(db.select(sa.func.count()).select_from(m).where(*conditions))
     pages = max(1, ceil(total / per_page))
     page = min(params.page, pages)
     if sort == "relevance":
-        chosen = set(db.session.scalars(db.select(m.id).where(*conditions)))
         ranked = sorted(chosen, key=lambda i: -hits[i].fused)
         page_ids = ranked[(page - 1) * per_page: page * per_page]
     else:
