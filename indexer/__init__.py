@@ -2,23 +2,22 @@
 
 Knows nothing of Flask: documents in, hits out. The model loads lazily on first use.
 """
-import os
+import re
 
 from .base import Document, Hit, QueryError, SearchIndex, StaleIndex
 
 __all__ = ["Document", "Hit", "QueryError", "SearchIndex", "StaleIndex", "open_index", "BACKENDS"]
 
-DEFAULT_INDEX_DIR = os.path.join(os.getcwd(), "instance", "index")
 
-
-def _embedded(folder, settings):
-    """The default backend (imported lazily to keep `import indexer` cheap)."""
+def _embedded(name, settings):
+    """The default backend (imported lazily to keep `import indexer` cheap): a folder under settings["index_dir"]."""
     from .embedded import EmbeddedIndex
 
-    return EmbeddedIndex(folder, settings)
+    return EmbeddedIndex(name, settings)
 
 
-# backend name -> constructor(folder, settings); an "elasticsearch" backend plugs in here later
+# backend name -> constructor(name, settings): each backend finds its own storage from the settings (a folder,
+# a cluster URL); an "elasticsearch" backend plugs in here
 BACKENDS = {"embedded": _embedded}
 
 
@@ -28,7 +27,6 @@ def open_index(name, settings=None):
     backend = settings.get("backend", "embedded")
     if backend not in BACKENDS:
         raise ValueError(f"unknown search backend {backend!r}; available: {sorted(BACKENDS)}")
-    if not name or os.sep in name or name.startswith("."):
-        raise ValueError(f"index name must be a plain folder name, got {name!r}")
-    folder = os.path.join(settings.get("index_dir") or DEFAULT_INDEX_DIR, name)
-    return BACKENDS[backend](folder, settings)
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
+        raise ValueError(f"index name must be lower-case letters, digits, '-' and '_', got {name!r}")
+    return BACKENDS[backend](name, settings)

@@ -10,6 +10,23 @@ class StaleIndex(ValueError):
     """A persisted index built by another analysis, analyzer set or encoder: its terms and vectors no longer fit."""
 
 
+def build_stamp(analyzers, encoder: str) -> dict:
+    """What an index was built with, recorded by every backend beside its data (a snapshot's meta.json, an
+    Elasticsearch mapping's _meta): the analysis version, the analyzer schemes and the encoder."""
+    from .analysis import ANALYSIS_VERSION
+
+    return {"analysis": ANALYSIS_VERSION, "schemes": list(analyzers), "encoder": encoder}
+
+
+def check_stamp(where: str, found: dict, wanted: dict) -> None:
+    """StaleIndex unless the stamp ``found`` with an index is the one this engine would write (build_stamp)."""
+    keys = ("analysis", "schemes", "encoder")
+    built, current = tuple(found.get(k) for k in keys), tuple(wanted[k] for k in keys)
+    if built != current:
+        raise StaleIndex(f"index {where} was built with (analysis version, analyzers, encoder) {built}, this "
+                         f"engine uses {current}: rebuild it")
+
+
 class Document(NamedTuple):
     """A listing to index: id, text fields (title/body/keywords) and filter values."""
 

@@ -7,7 +7,7 @@ import threading
 import numpy as np
 
 from . import analysis, prior
-from .base import Document, SearchIndex, StaleIndex
+from .base import Document, SearchIndex, StaleIndex, build_stamp, check_stamp
 from .encoder import encoder_name, get_encoder
 from .filters import FilterIndex
 from .keyword import KeywordIndex
@@ -17,6 +17,7 @@ from .store import Store, decode_array, encode_array
 from .vectors import VectorIndex
 
 BATCH = 256
+DEFAULT_INDEX_DIR = os.path.join(os.getcwd(), "instance", "index")
 # BM25 on jieba words. Adding CJK character bigrams ("analyzers": ["words", "bigrams"], signal
 # bm25_bigram) measured +0.013 nDCG@10 on dev plus the team judgments, but at 100k documents it took
 # peak RSS from 1.5 to 2.6 GB and search p95 from 42 to 57 ms (indexer/README.md).
@@ -27,11 +28,11 @@ COMPACT_JOURNAL_BYTES = 8 << 20  # ~2,500 upserts: a snapshot rewrite costs abou
 
 
 class EmbeddedIndex(SearchIndex):
-    """Hybrid keyword + embedding index living in one folder."""
+    """Hybrid keyword + embedding index living in one folder: settings["index_dir"] / name."""
 
-    def __init__(self, folder, settings=None):
+    def __init__(self, name, settings=None):
         settings = settings or {}
-        self.store = Store(folder)
+        self.store = Store(os.path.join(settings.get("index_dir") or DEFAULT_INDEX_DIR, name))
         self.model_path = settings.get("model_path")
         self.runtime = settings.get("encoder_runtime", "onnx")
         self.model_cache = settings.get("model_cache")
@@ -219,8 +220,7 @@ class EmbeddedIndex(SearchIndex):
             np.savez(os.path.join(folder, "keyword.npz"), **arrays)
             self.vectors.save(os.path.join(folder, "vectors"))
             meta = {"format": 1, "ids": live, "filters": self.filters.raw, "terms": terms,
-                    "schemes": self.schemes, "analysis": analysis.ANALYSIS_VERSION,
-                    "encoder": self.encoder_name}
+                    **build_stamp(self.schemes, self.encoder_name)}
             with open(os.path.join(folder, "meta.json"), "w", encoding="utf-8") as f:
                 json.dump(meta, f, ensure_ascii=False)
 
@@ -243,11 +243,7 @@ class EmbeddedIndex(SearchIndex):
         """Read snapshot gen into memory."""
         with open(self.store.path(gen, "meta.json"), encoding="utf-8") as f:
             meta = json.load(f)
-        built = (meta.get("analysis"), meta["schemes"], meta.get("encoder"))
-        wanted = (analysis.ANALYSIS_VERSION, self.schemes, self.encoder_name)
-        if built != wanted:
-            raise StaleIndex(f"index {self.store.folder} was built with (analysis version, analyzers, encoder) "
-                             f"{built}, this engine uses {wanted}: rebuild it")
+        check_stamp(self.store.folder, meta, build_stamp(self.schemes, self.encoder_name))
         with np.load(self.store.path(gen, "keyword.npz")) as data:
             for scheme, index in self.keyword.items():
                 prefix = scheme + "."
