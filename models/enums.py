@@ -59,7 +59,7 @@ class ListingStatus(LabeledEnum):
 class IndexState(LabeledEnum):
     SYNCED = "synced", "已同步"
     PENDING = "pending", "待同步"
-    UNMATCHED = "unmatched", "待匹配"  # indexed by a search's heal; the next resync matches it
+    UNMATCHED = "unmatched", "待匹配"  # indexed, not yet matched (left by an older in-request heal); resync matches it
 
 
 class ImportState(LabeledEnum):

@@ -72,15 +72,13 @@ def forget_indexes() -> None:
     _state()["indexes"].clear()
 
 
-def sync_listings(listings, snapshot: bool = False, announce: bool = False, match_later: bool = False) -> bool:
+def sync_listings(listings, snapshot: bool = False, announce: bool = False) -> bool:
     """Upsert published listings and delete the others; mark them SYNCED, or PENDING on failure.
 
     ``snapshot`` also writes a full snapshot (worth it after a bulk write, not per listing). ``announce``
     sends listing_published for the published ones (matching) *before* they are marked SYNCED, so a process
     killed in between leaves them PENDING, and the next resync indexes and matches them again (both are
     idempotent): every published listing ends up indexed and matched, whatever was interrupted.
-    ``match_later`` (a search request's heal) marks the published ones UNMATCHED instead: indexed, their
-    matching left to the next resync with announce (the worker, `flask reindex --pending`).
     """
     by_kind = {}
     for listing in listings:
@@ -107,7 +105,7 @@ def sync_listings(listings, snapshot: bool = False, announce: bool = False, matc
             _state()["failed_at"] = time.monotonic()
             state, ok = IndexState.PENDING, False
         for r in rows:
-            r.index_state = IndexState.UNMATCHED if state == IndexState.SYNCED and match_later and r in live else state
+            r.index_state = state
     db.session.commit()
     return ok
 
@@ -120,10 +118,9 @@ def announce_published(listings) -> None:
         listing_published.send(listing)
 
 
-def resync(kind_name: str | None = None, limit: int | None = None, announce: bool = True) -> tuple[int, int]:
-    """Repair listings still marked PENDING (at most ``limit`` per kind), and with ``announce`` match those a
-    search's heal left UNMATCHED; return (repaired, failed). Without ``announce`` (inside a request) the
-    repaired ones are left UNMATCHED for the next resync that matches."""
+def resync(kind_name: str | None = None, limit: int | None = None) -> tuple[int, int]:
+    """Repair listings still marked PENDING (at most ``limit`` per kind): index and match them; also match those
+    an earlier version's in-request heal left UNMATCHED (indexed, not matched). Return (repaired, failed)."""
     names = [kind_name] if kind_name else list(KINDS)
     repaired = failed = 0
     for name in names:
@@ -135,13 +132,13 @@ def resync(kind_name: str | None = None, limit: int | None = None, announce: boo
         pending = db.select(model).where(model.index_state == IndexState.PENDING).order_by(model.id).limit(limit)
         rows = db.session.scalars(pending).all()
         if rows:
-            if sync_listings(rows, snapshot=len(rows) > 50, announce=announce, match_later=not announce):
+            if sync_listings(rows, snapshot=len(rows) > 50, announce=True):
                 repaired += len(rows)
             else:
                 failed += len(rows)
-        if announce:
-            unmatched = db.session.scalars(db.select(model).where(model.index_state == IndexState.UNMATCHED)
-                                           .order_by(model.id).limit(limit)).all()
+        unmatched = db.session.scalars(db.select(model).where(model.index_state == IndexState.UNMATCHED)
+                                       .order_by(model.id).limit(limit)).all()
+        if unmatched:
             announce_published(unmatched)
             for row in unmatched:
                 row.index_state = IndexState.SYNCED
@@ -175,7 +172,7 @@ def reindex_all(progress: bool = False) -> dict[str, int]:
         started = utcnow()
         get_index(name).rebuild(docs, total=total, progress=progress)
         # rows edited while the rebuild ran may be missing from it: leave those for the next re-sync
-        # (rows a search's heal left UNMATCHED keep that state: their matching is still to run)
+        # (rows left UNMATCHED by an earlier version keep that state: their matching is still to run)
         for fresh, state in ((db.and_(model.updated_at < started, model.index_state != IndexState.UNMATCHED),
                               IndexState.SYNCED),
                              (model.updated_at >= started, IndexState.PENDING)):
