@@ -115,12 +115,12 @@ def _norm(header) -> str:
 
 def map_headers(kind_name: str, headers: list) -> dict[int, Column]:
     """Column position -> Column for the headers we know; UnreadableFile when a required one is missing."""
-    wanted = {}
-    for column in get_kind(kind_name).columns():
+    wanted, columns = {}, get_kind(kind_name).columns()
+    for column in columns:
         for name in (column.header,) + column.aliases:
             wanted[_norm(name)] = column
     found = {i: wanted[_norm(h)] for i, h in enumerate(headers) if _norm(h) in wanted}
-    missing = [c.header for c in get_kind(kind_name).columns() if c.required and c not in found.values()]
+    missing = [c.header for c in columns if c.required and c not in found.values()]
     if missing:
         raise UnreadableFile(f"缺少必填列：{'、'.join(missing)}（第 1 行应为表头，可下载导入模板对照）")
     return found

@@ -120,11 +120,6 @@ FACETS = {f.name: f for f in (
 FACET_LABELS = {name: f.label for name, f in FACETS.items()}
 
 
-def where(model, facets: tuple, filters: dict, skip: str | None = None) -> list:
-    """SQL conditions of the selected facet values (all but ``skip``: disjunctive counts)."""
-    return [FACETS[name].condition(model, filters[name]) for name in facets if name in filters and name != skip]
-
-
 def counts(name: str, rows) -> dict:
     """{value: count} of facet ``name`` from (group key, count) rows of its GROUP BY."""
     facet, out = FACETS[name], {}

@@ -6,7 +6,6 @@ repairs it; a page view never does: reads never write.
 """
 import logging
 import threading
-import time
 
 from flask import current_app
 
@@ -19,12 +18,10 @@ from .documents import listing_document
 from .kinds import KINDS, kind_of
 
 log = logging.getLogger(__name__)
-RETRY_AFTER_FAILURE_S = 60
 
 
 def _state() -> dict:
-    return current_app.extensions.setdefault("search_index", {"indexes": {}, "lock": threading.RLock(),
-                                                              "failed_at": 0.0})
+    return current_app.extensions.setdefault("search_index", {"indexes": {}, "lock": threading.RLock()})
 
 
 def get_index(name: str, repair: bool = True):
@@ -102,7 +99,6 @@ def sync_listings(listings, snapshot: bool = False, announce: bool = False) -> b
             log.warning("indexing %d %s failed (%s: %s); marked for re-sync",
                         len(rows), name, type(error).__name__, error)
             log.debug("indexing %s failed", name, exc_info=True)  # the traceback, for whoever turns DEBUG on
-            _state()["failed_at"] = time.monotonic()
             state, ok = IndexState.PENDING, False
         for r in rows:
             r.index_state = state

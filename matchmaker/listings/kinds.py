@@ -14,7 +14,8 @@ from wtforms import BooleanField, FieldList, FormField, SelectField, StringField
 from models import TRL_LEVELS, Achievement, IPItem, IPOwnership, Need, PriceMode, Role
 
 from . import validation as v
-from .columns import Column
+from .columns import COMMON_COLUMNS, CONTACT, Column
+from .forms import IP_ROWS, IPItemForm
 
 
 def _text_input(f: "Field"):
@@ -23,6 +24,9 @@ def _text_input(f: "Field"):
 
 def _line_input(f: "Field"):
     return StringField(f.form_label or f.label, description=f.help)
+
+
+SHARED_TERMS = frozenset({"region", "coop_modes"})  # the terms every kind has (ListingKind.term_fields)
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,6 @@ def _write_ip_items(listing, items) -> bool:
 
 
 def _ip_items_input(f):
-    from .forms import IP_ROWS, IPItemForm  # the form module imports validation, as this one does
     return FieldList(FormField(IPItemForm), min_entries=IP_ROWS)
 
 
@@ -199,7 +202,9 @@ class ListingKind:
 
     @property
     def term_fields(self) -> frozenset:
-        return frozenset(f.name for f in self.fields if f.term)
+        """Structured, validated values a published listing may change without a new review (no free text): the
+        shared ones and this kind's fields declared as terms."""
+        return SHARED_TERMS | {f.name for f in self.fields if f.term}
 
     def text_fields(self, part: str) -> list[str]:
         """The fields the engine reads as ``part`` ("body" or "keywords"), in order."""
@@ -207,8 +212,6 @@ class ListingKind:
 
     def columns(self) -> tuple:
         """Spreadsheet columns of the import, its template and the CSV export."""
-        from .columns import COMMON_COLUMNS, CONTACT
-
         mine = {f.name: f.column(f.name in self.model.PRIVATE_FIELDS) for f in (self.body,) + self.fields}
         body = mine[self.body.name]
         mine[self.body.name] = replace(body, required=True)

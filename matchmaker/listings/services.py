@@ -52,12 +52,11 @@ def listing_values(listing) -> dict:
 
 def apply_values(listing, values: dict) -> list[str]:
     """Set cleaned values on the listing; return the names of the fields that changed."""
-    kind = kind_of(listing)
+    writers = {f.name: f.write for f in kind_of(listing).fields if f.write}  # relationships (IP items)
     changed = []
     for name, value in values.items():
-        f = next((f for f in kind.fields if f.name == name), None)
-        if f is not None and f.write is not None:
-            if f.write(listing, value):
+        if name in writers:
+            if writers[name](listing, value):
                 changed.append(name)
         elif getattr(listing, name) != value:
             setattr(listing, name, value)
@@ -79,11 +78,6 @@ def create_listing(kind: ListingKind, owner, data: dict):
     return listing
 
 
-# Structured, validated values a published listing may change without a new review (no free text): these
-# shared ones and each kind's fields declared as terms (kinds.Field.term).
-SHARED_TERMS = frozenset({"region", "coop_modes"})
-
-
 def update_listing(listing, actor, data: dict):
     """Save an edit; content changes to a published listing send it back to review (pending, unlisted)."""
     kind = kind_of(listing)
@@ -95,7 +89,7 @@ def update_listing(listing, actor, data: dict):
     changed = apply_values(listing, clean_listing(kind, data))
     published = listing.status == S.PUBLISHED
     resubmitted = published and bool(content_changes(listing, changed))
-    new_terms = published and not resubmitted and not (SHARED_TERMS | kind.term_fields).isdisjoint(changed)
+    new_terms = published and not resubmitted and not kind.term_fields.isdisjoint(changed)
     if resubmitted and (why := submit_refusal(listing, actor)):  # going back to review is a submission
         db.session.rollback()  # nothing of the refused edit may reach a later commit
         raise InvalidTransition(f"{why}，修改已发布的内容需要重新审核，暂不能保存（联系方式和交易条件可以修改）")
@@ -123,7 +117,7 @@ def submit_refusal(listing, actor) -> str | None:
 
 def content_changes(listing, changed: list[str]) -> list[str]:
     """The changed fields that carry reviewed public content (not private contacts, not structured terms)."""
-    terms = SHARED_TERMS | kind_of(listing).term_fields
+    terms = kind_of(listing).term_fields
     return [name for name in changed if name not in listing.PRIVATE_FIELDS and name not in terms]
 
 
