@@ -24,7 +24,7 @@ from bench_engine import synthetic_corpus, synthetic_vectors  # noqa: E402
 from indexer.datasets import data_path, read_jsonl  # noqa: E402
 
 
-def fill(db, models, kind, n, records, taxonomy, rng):
+def fill(db, kind, n, records, taxonomy, rng):
     """n published listings of ``kind`` (core inserts in chunks)."""
     from models import REGIONS, CoopMode, IndexState, IPOwnership, ListingStatus, PriceMode, utcnow
 
@@ -106,7 +106,7 @@ def main():
             taxonomy = field_rows()
             start = time.perf_counter()
             for kind in KINDS.values():
-                fill(db, None, kind, args.n, records, taxonomy, rng)
+                fill(db, kind, args.n, records, taxonomy, rng)
             print(f"inserted {args.n} achievements and {args.n} needs in {time.perf_counter() - start:.0f} s",
                   flush=True)
             from matchmaker.listings.index import get_index

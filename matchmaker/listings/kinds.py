@@ -213,8 +213,7 @@ class ListingKind:
     def columns(self) -> tuple:
         """Spreadsheet columns of the import, its template and the CSV export."""
         mine = {f.name: f.column(f.name in self.model.PRIVATE_FIELDS) for f in (self.body,) + self.fields}
-        body = mine[self.body.name]
-        mine[self.body.name] = replace(body, required=True)
+        mine[self.body.name] = replace(mine[self.body.name], required=True)
         examples = dict(self.examples)
         common = {n: replace(c, example=examples.get(n, c.example)) for n, c in COMMON_COLUMNS.items()}
         known = {**common, **mine}
